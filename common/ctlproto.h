@@ -36,7 +36,8 @@ int ctlproto_parse_request(const char *line, size_t len,
 /* Release what a parsed request owns. */
 void ctlproto_request_clear(struct ctl_request *req);
 
-/* Build {"v":1,"cmd":cmd,"args":args}; steals args (may be NULL). New reference or NULL. */
+/* Build {"v":1,"cmd":cmd,"args":args}; steals args (may be NULL). New reference
+ * or NULL. */
 json_t *ctlproto_request_new(const char *cmd, json_t *args);
 /* Build {"v":1,"ok":true,"data":data}; steals data (NULL means {}). */
 json_t *ctlproto_ok(json_t *data);
@@ -44,7 +45,8 @@ json_t *ctlproto_ok(json_t *data);
 json_t *ctlproto_error(const char *code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Serialise msg compactly with a trailing newline; caller frees; NULL on failure. */
+/* Serialise msg compactly with a trailing newline; caller frees; NULL on
+ * failure. */
 char *ctlproto_encode(const json_t *msg, size_t *len_out);
 
 /*

@@ -1,4 +1,5 @@
-/* Logging to stderr: plain timestamps by hand, <N> priorities under journald. */
+/* Logging to stderr: plain timestamps by hand, <N> priorities under journald.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,8 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s: %s\n", stamp, ts.tv_nsec / 1000000,
-		    log_level_name(level), line);
+		fprintf(stderr, "%s.%03ld %s: %s\n", stamp,
+		    ts.tv_nsec / 1000000, log_level_name(level), line);
 	}
 	fflush(stderr);
 }

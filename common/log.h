@@ -1,4 +1,5 @@
-/* Logging to stderr: plain timestamps by hand, <N> priorities under journald. */
+/* Logging to stderr: plain timestamps by hand, <N> priorities under journald.
+ */
 #ifndef SW_LOG_H
 #define SW_LOG_H
 
@@ -34,10 +35,10 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 #define log_warn(...) log_msg(LOGL_WARNING, __VA_ARGS__)
 #define log_notice(...) log_msg(LOGL_NOTICE, __VA_ARGS__)
 #define log_info(...) log_msg(LOGL_INFO, __VA_ARGS__)
-#define log_debug(...)                                                  \
-	do {                                                            \
-		if (log_enabled(LOGL_DEBUG))                            \
-			log_msg(LOGL_DEBUG, __VA_ARGS__);               \
+#define log_debug(...)                                    \
+	do {                                              \
+		if (log_enabled(LOGL_DEBUG))              \
+			log_msg(LOGL_DEBUG, __VA_ARGS__); \
 	} while (0)
 
 #endif

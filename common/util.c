@@ -222,7 +222,8 @@ sw_utf8_valid(const char *s, size_t n)
 				return 0;
 			cp = (cp << 6) | (p[i] & 0x3f);
 		}
-		/* Overlongs, surrogates and values past U+10FFFF are invalid. */
+		/* Overlongs, surrogates and values past U+10FFFF are invalid.
+		 */
 		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
 		    (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
 		    (cp >= 0xd800 && cp <= 0xdfff))

@@ -13,14 +13,16 @@
  * ("1h30m") into milliseconds.  0 on success, -1 when malformed or zero-length.
  */
 int duration_parse(const char *s, uint64_t *ms_out);
-/* Write a short human form ("4m", "1h30m", "250ms") of ms into buf; returns buf. */
+/* Write a short human form ("4m", "1h30m", "250ms") of ms into buf; returns
+ * buf. */
 char *duration_format(uint64_t ms, char *buf, size_t len);
 
 /* Milliseconds on CLOCK_MONOTONIC: for schedules and timeouts. */
 uint64_t sw_mono_ms(void);
 /* Seconds since the epoch (wall clock): for stored times and signatures. */
 int64_t sw_wall_s(void);
-/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes); returns buf. */
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes); returns buf.
+ */
 char *sw_iso8601(int64_t t, char *buf, size_t len);
 
 /*
@@ -36,7 +38,8 @@ struct buf {
 
 /* Start empty with ceiling max (bytes of content). */
 void buf_init(struct buf *b, size_t max);
-/* Append n bytes; 0, or -1 when the ceiling would be passed or memory ran out (b unchanged). */
+/* Append n bytes; 0, or -1 when the ceiling would be passed or memory ran out
+ * (b unchanged). */
 int buf_append(struct buf *b, const void *p, size_t n);
 /* Append a C string; same convention as buf_append. */
 int buf_append_str(struct buf *b, const char *s);

@@ -1,4 +1,5 @@
-/* Loading and validating the JSON config; every problem reported with its place. */
+/* Loading and validating the JSON config; every problem reported with its
+ * place. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -24,9 +25,8 @@ struct loader {
 	struct sw_config *cfg;
 };
 
-static void
-err_at(struct loader *L, const char *path, int at_key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void err_at(struct loader *L, const char *path, int at_key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
 err_add(struct cfg_errors *errs, const char *file, int line, int col,
@@ -101,14 +101,15 @@ path_join(char *out, size_t len, const char *base, const char *key)
 
 /* Reports every key of obj that is not in allowed (NULL-terminated). */
 static void
-check_keys(struct loader *L, json_t *obj, const char *path,
-    const char *const *allowed)
+check_keys(
+    struct loader *L, json_t *obj, const char *path, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;
 	char p[1024];
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		size_t i;
 
 		for (i = 0; allowed[i] != NULL; i++)
@@ -118,7 +119,8 @@ check_keys(struct loader *L, json_t *obj, const char *path,
 			char hint[256] = "";
 
 			path_join(p, sizeof(p), path, key);
-			/* A near miss is usually a typo: say which key was meant. */
+			/* A near miss is usually a typo: say which key was
+			 * meant. */
 			for (i = 0; allowed[i] != NULL; i++) {
 				if (strcasecmp(allowed[i], key) == 0 ||
 				    (strlen(key) > 3 &&
@@ -170,8 +172,8 @@ get_duration(struct loader *L, json_t *obj, const char *path, const char *key,
 	if (v == NULL)
 		return 0;
 	path_join(p, sizeof(p), path, key);
-	if (!json_is_string(v) || duration_parse(json_string_value(v), out) < 0 ||
-	    *out == 0) {
+	if (!json_is_string(v) ||
+	    duration_parse(json_string_value(v), out) < 0 || *out == 0) {
 		err_at(L, p, 0, "expected a duration such as \"15m\"");
 		return -1;
 	}
@@ -179,8 +181,8 @@ get_duration(struct loader *L, json_t *obj, const char *path, const char *key,
 }
 
 static int
-get_bool(struct loader *L, json_t *obj, const char *path, const char *key,
-    int *out)
+get_bool(
+    struct loader *L, json_t *obj, const char *path, const char *key, int *out)
 {
 	json_t *v = json_object_get(obj, key);
 	char p[1024];
@@ -338,13 +340,15 @@ get_string_array(struct loader *L, json_t *obj, const char *path,
 	    strcmp(json_string_value(v), "*") == 0)
 		return 0;
 	if (!json_is_array(v)) {
-		err_at(L, p, 0, allow_star ? "expected a list of strings or \"*\"" :
-		    "expected a list of strings");
+		err_at(L, p, 0,
+		    allow_star ? "expected a list of strings or \"*\""
+			       : "expected a list of strings");
 		return -1;
 	}
 	*out = calloc(json_array_size(v) + 1, sizeof(char *));
 	*nout = 0;
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		if (!json_is_string(e) || json_string_length(e) == 0) {
 			snprintf(pe, sizeof(pe), "%s[%zu]", p, i);
 			err_at(L, pe, 0, "expected a non-empty string");
@@ -400,13 +404,14 @@ load_fetch(struct loader *L, json_t *obj)
 	}
 	check_keys(L, obj, "fetch", keys);
 	get_duration(L, obj, "fetch", "timeout", &f->timeout_ms);
-	get_duration(L, obj, "fetch", "connect_timeout", &f->connect_timeout_ms);
+	get_duration(
+	    L, obj, "fetch", "connect_timeout", &f->connect_timeout_ms);
 	get_duration(L, obj, "fetch", "min_interval", &f->min_interval_ms);
 	get_duration(L, obj, "fetch", "max_backoff", &f->max_backoff_ms);
 	get_size(L, obj, "fetch", "max_body", &f->max_body);
 	get_size(L, obj, "fetch", "max_article_body", &f->max_article_body);
-	get_int(L, obj, "fetch", "max_connections", 1, 10000,
-	    &f->max_connections);
+	get_int(
+	    L, obj, "fetch", "max_connections", 1, 10000, &f->max_connections);
 	get_int(L, obj, "fetch", "max_per_host", 1, 100, &f->max_per_host);
 	get_int(L, obj, "fetch", "max_items_per_poll", 1, 100000,
 	    &f->max_items_per_poll);
@@ -431,7 +436,8 @@ load_stories(struct loader *L, json_t *arr)
 		return;
 	}
 	cfg->stories = calloc(json_array_size(arr) + 1, sizeof(*cfg->stories));
-	json_array_foreach(arr, i, obj) {
+	json_array_foreach(arr, i, obj)
+	{
 		struct cfg_story *s = &cfg->stories[cfg->nstories];
 		char path[64];
 		char **files = NULL;
@@ -459,7 +465,8 @@ load_stories(struct loader *L, json_t *arr)
 			s->title = strdup(s->id);
 		if (json_object_get(obj, "baseline") == NULL)
 			err_at(L, path, 0,
-			    "missing required key \"baseline\" (a list of files)");
+			    "missing required key \"baseline\" (a list of "
+			    "files)");
 		get_string_array(L, obj, path, "baseline", 0, &files, &nfiles);
 		s->baseline = calloc(nfiles + 1, sizeof(char *));
 		for (size_t j = 0; j < nfiles; j++) {
@@ -467,16 +474,16 @@ load_stories(struct loader *L, json_t *arr)
 
 			s->baseline[s->nbaseline] = resolve_path(L, files[j]);
 			if (access(s->baseline[s->nbaseline], R_OK) < 0) {
-				snprintf(p, sizeof(p), "%s.baseline[%zu]", path,
-				    j);
+				snprintf(
+				    p, sizeof(p), "%s.baseline[%zu]", path, j);
 				err_at(L, p, 0, "cannot read %s: %s",
 				    s->baseline[s->nbaseline], strerror(errno));
 			}
 			s->nbaseline++;
 		}
 		free_strv(files, nfiles);
-		get_string_array(L, obj, path, "terms", 0, &s->terms,
-		    &s->nterms);
+		get_string_array(
+		    L, obj, path, "terms", 0, &s->terms, &s->nterms);
 		get_bool(L, obj, path, "fetch_articles", &s->fetch_articles);
 		get_number(L, obj, path, "relevance_threshold", 0, 1,
 		    &s->relevance_threshold);
@@ -514,7 +521,8 @@ load_feeds(struct loader *L, json_t *arr)
 		return;
 	}
 	cfg->feeds = calloc(json_array_size(arr) + 1, sizeof(*cfg->feeds));
-	json_array_foreach(arr, i, obj) {
+	json_array_foreach(arr, i, obj)
+	{
 		struct cfg_feed *f = &cfg->feeds[cfg->nfeeds];
 		char path[64], p[100];
 
@@ -539,8 +547,8 @@ load_feeds(struct loader *L, json_t *arr)
 		}
 		get_string(L, obj, path, "title", 0, &f->title);
 		get_duration(L, obj, path, "interval", &f->interval_ms);
-		get_string_array(L, obj, path, "stories", 1, &f->stories,
-		    &f->nstories);
+		get_string_array(
+		    L, obj, path, "stories", 1, &f->stories, &f->nstories);
 		check_story_refs(L, path, f->stories, f->nstories);
 		get_bool(L, obj, path, "backfill", &f->backfill);
 	}
@@ -565,9 +573,10 @@ load_webhooks(struct loader *L, json_t *arr)
 		err_at(L, "webhooks", 0, "expected a list of webhooks");
 		return;
 	}
-	cfg->webhooks = calloc(json_array_size(arr) + 1,
-	    sizeof(*cfg->webhooks));
-	json_array_foreach(arr, i, obj) {
+	cfg->webhooks =
+	    calloc(json_array_size(arr) + 1, sizeof(*cfg->webhooks));
+	json_array_foreach(arr, i, obj)
+	{
 		struct cfg_webhook *w = &cfg->webhooks[cfg->nwebhooks];
 		char path[64], p[100];
 		json_t *hdrs;
@@ -625,18 +634,19 @@ load_webhooks(struct loader *L, json_t *arr)
 			if (get_string(L, obj, path, "secret_credential", 0,
 				&w->secret_credential) == 0 &&
 			    strchr(w->secret_credential, '/') != NULL) {
-				snprintf(p, sizeof(p), "%s.secret_credential",
-				    path);
+				snprintf(
+				    p, sizeof(p), "%s.secret_credential", path);
 				err_at(L, p, 0,
-				    "a credential name, not a path, is expected");
+				    "a credential name, not a path, is "
+				    "expected");
 			}
 		}
 		if (nsecrets > 1)
 			err_at(L, path, 0,
 			    "give at most one of secret, secret_file and "
 			    "secret_credential");
-		get_string_array(L, obj, path, "stories", 1, &w->stories,
-		    &w->nstories);
+		get_string_array(
+		    L, obj, path, "stories", 1, &w->stories, &w->nstories);
 		check_story_refs(L, path, w->stories, w->nstories);
 		get_duration(L, obj, path, "timeout", &w->timeout_ms);
 		hdrs = json_object_get(obj, "headers");
@@ -651,9 +661,10 @@ load_webhooks(struct loader *L, json_t *arr)
 				    "values");
 				continue;
 			}
-			w->headers = calloc(json_object_size(hdrs) + 1,
-			    sizeof(*w->headers));
-			json_object_foreach(hdrs, k, hv) {
+			w->headers = calloc(
+			    json_object_size(hdrs) + 1, sizeof(*w->headers));
+			json_object_foreach(hdrs, k, hv)
+			{
 				char hp[300];
 
 				snprintf(hp, sizeof(hp), "%s.%s", p, k);
@@ -755,6 +766,16 @@ read_file(const char *path, size_t *len, struct cfg_errors *errs)
 	return buf_steal(&b, len);
 }
 
+static int
+error_cmp(const void *a, const void *b)
+{
+	const struct cfg_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
 struct sw_config *
 config_load(const char *path, struct cfg_errors *errs)
 {
@@ -800,8 +821,7 @@ config_load(const char *path, struct cfg_errors *errs)
 		cfg->state_dir = resolve_path(&L, s);
 	free(s);
 	s = NULL;
-	if (get_string(&L, root, "", "control_socket", 0, &s) == 0 &&
-	    s != NULL)
+	if (get_string(&L, root, "", "control_socket", 0, &s) == 0 && s != NULL)
 		cfg->control_socket = resolve_path(&L, s);
 	free(s);
 	s = NULL;
@@ -831,10 +851,12 @@ config_load(const char *path, struct cfg_errors *errs)
 	load_webhooks(&L, json_object_get(root, "webhooks"));
 
 	if (cfg->state_dir == NULL) {
-		if ((env = getenv("STATE_DIRECTORY")) != NULL && env[0] != '\0') {
+		if ((env = getenv("STATE_DIRECTORY")) != NULL &&
+		    env[0] != '\0') {
 			/* systemd may list several; the first is ours. */
 			cfg->state_dir = strndup(env, strcspn(env, ":"));
-		} else if (asprintf(&cfg->state_dir, "%s/state", cfg->dir) < 0) {
+		} else if (asprintf(&cfg->state_dir, "%s/state", cfg->dir) <
+		    0) {
 			cfg->state_dir = NULL;
 		}
 	}
@@ -849,14 +871,16 @@ config_load(const char *path, struct cfg_errors *errs)
 			cfg->control_socket = NULL;
 		}
 	}
-	if (cfg->control_socket != NULL &&
-	    strlen(cfg->control_socket) >= 108)
+	if (cfg->control_socket != NULL && strlen(cfg->control_socket) >= 108)
 		err_at(&L, "control_socket", 0,
 		    "socket path longer than 107 bytes");
 out:
 	jsonpos_free(&L.pos);
 	json_decref(root);
 	if (errs->n > before) {
+		/* In file order, as a compiler reports them. */
+		qsort(errs->v + before, errs->n - before, sizeof(*errs->v),
+		    error_cmp);
 		config_free(cfg);
 		return NULL;
 	}
@@ -944,7 +968,8 @@ const struct cfg_feed *
 config_feed(const struct sw_config *cfg, const char *id)
 {
 	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (cfg->feeds[i].id != NULL && strcmp(cfg->feeds[i].id, id) == 0)
+		if (cfg->feeds[i].id != NULL &&
+		    strcmp(cfg->feeds[i].id, id) == 0)
 			return &cfg->feeds[i];
 	return NULL;
 }
@@ -982,8 +1007,8 @@ config_webhook_has_story(const struct cfg_webhook *w, const char *story_id)
 }
 
 int
-config_add_feed(struct sw_config *cfg, const char *id, const char *url,
-    const char *title)
+config_add_feed(
+    struct sw_config *cfg, const char *id, const char *url, const char *title)
 {
 	struct cfg_feed *nv, *f;
 

@@ -102,7 +102,8 @@ struct sw_config *config_load(const char *path, struct cfg_errors *errs);
 /* Free a config; NULL is harmless. */
 void config_free(struct sw_config *cfg);
 
-/* Write one error as "FILE:LINE:COLUMN: PATH: message" into buf; returns buf. */
+/* Write one error as "FILE:LINE:COLUMN: PATH: message" into buf; returns buf.
+ */
 char *cfg_error_format(const struct cfg_error *e, char *buf, size_t len);
 /* Release the errors collected by config_load(). */
 void cfg_errors_clear(struct cfg_errors *errs);
@@ -115,10 +116,11 @@ void cfg_errors_clear(struct cfg_errors *errs);
 const char *config_default_path(void);
 
 /* Look things up by id; NULL when absent. */
-const struct cfg_story *config_story(const struct sw_config *cfg, const char *id);
+const struct cfg_story *config_story(
+    const struct sw_config *cfg, const char *id);
 const struct cfg_feed *config_feed(const struct sw_config *cfg, const char *id);
-const struct cfg_webhook *config_webhook(const struct sw_config *cfg,
-    const char *id);
+const struct cfg_webhook *config_webhook(
+    const struct sw_config *cfg, const char *id);
 /* True when the feed feeds the story (its list is empty or names it). */
 int config_feed_has_story(const struct cfg_feed *f, const char *story_id);
 /* True when the webhook wants alerts of the story. */
@@ -126,9 +128,10 @@ int config_webhook_has_story(const struct cfg_webhook *w, const char *story_id);
 
 /*
  * Add a feed that came from an OPML file (the daemon parses OPML with
- * feeds/).  Copies the strings; 0, or -1 when the id is taken or memory ran out.
+ * feeds/).  Copies the strings; 0, or -1 when the id is taken or memory ran
+ * out.
  */
-int config_add_feed(struct sw_config *cfg, const char *id, const char *url,
-    const char *title);
+int config_add_feed(
+    struct sw_config *cfg, const char *id, const char *url, const char *title);
 
 #endif

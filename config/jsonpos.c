@@ -87,12 +87,12 @@ record(struct jsonpos *jp, const char *path, int line, int col, int kline,
 	return 0;
 }
 
-static int scan_value(struct jsonpos *, struct scan *, char *, size_t, int,
-    int, int);
+static int scan_value(
+    struct jsonpos *, struct scan *, char *, size_t, int, int, int);
 
 static int
-scan_container(struct jsonpos *jp, struct scan *s, char *path, size_t plen,
-    int depth)
+scan_container(
+    struct jsonpos *jp, struct scan *s, char *path, size_t plen, int depth)
 {
 	char close = *s->p == '{' ? '}' : ']';
 	int is_obj = close == '}';
@@ -124,16 +124,18 @@ scan_container(struct jsonpos *jp, struct scan *s, char *path, size_t plen,
 			skip_ws(s);
 			if (s->p < s->end && *s->p == ':')
 				adv(s);
-			n = (size_t)snprintf(path + plen, JSONPOS_MAX_PATH - plen,
-			    "%s%s", plen ? "." : "", key);
+			n = (size_t)snprintf(path + plen,
+			    JSONPOS_MAX_PATH - plen, "%s%s", plen ? "." : "",
+			    key);
 		} else {
-			n = (size_t)snprintf(path + plen, JSONPOS_MAX_PATH - plen,
-			    "[%ld]", index++);
+			n = (size_t)snprintf(path + plen,
+			    JSONPOS_MAX_PATH - plen, "[%ld]", index++);
 		}
 		if (n >= JSONPOS_MAX_PATH - plen)
 			n = JSONPOS_MAX_PATH - plen - 1;
 		skip_ws(s);
-		if (scan_value(jp, s, path, plen + n, depth + 1, kline, kcol) < 0)
+		if (scan_value(jp, s, path, plen + n, depth + 1, kline, kcol) <
+		    0)
 			return -1;
 		path[plen] = '\0';
 	}

@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 struct jsonpos_entry {
-	char *path; /* "feeds[2].interval"; "" is the root */
-	int line, column;	/* of the value */
+	char *path;		  /* "feeds[2].interval"; "" is the root */
+	int line, column;	  /* of the value */
 	int key_line, key_column; /* of its key inside an object, else 0 */
 };
 
@@ -20,9 +20,10 @@ struct jsonpos {
  * 0, or -1 when out of memory; the index is released with jsonpos_free().
  */
 int jsonpos_index(struct jsonpos *jp, const char *text, size_t len);
-/* Position of the value at path, or of its key when want_key; NULL if unknown. */
-const struct jsonpos_entry *jsonpos_find(const struct jsonpos *jp,
-    const char *path);
+/* Position of the value at path, or of its key when want_key; NULL if unknown.
+ */
+const struct jsonpos_entry *jsonpos_find(
+    const struct jsonpos *jp, const char *path);
 void jsonpos_free(struct jsonpos *jp);
 
 #endif

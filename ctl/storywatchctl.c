@@ -1,4 +1,5 @@
-/* storywatchctl: talk to storywatchd over its control socket, or work offline. */
+/* storywatchctl: talk to storywatchd over its control socket, or work offline.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
@@ -36,9 +37,9 @@ typedef int (*render_fn)(json_t *data);
 /* How a daemon command's arguments are read from the command line. */
 enum arg_kind {
 	ARGS_NONE,
-	ARGS_OPT_ID,   /* [ID] -> {"id": ID} */
-	ARGS_ID,       /* ID -> {"id": ID} */
-	ARGS_OPTIONS,  /* --name VALUE pairs, see the table */
+	ARGS_OPT_ID,  /* [ID] -> {"id": ID} */
+	ARGS_ID,      /* ID -> {"id": ID} */
+	ARGS_OPTIONS, /* --name VALUE pairs, see the table */
 };
 
 struct ctl_cmd {
@@ -59,8 +60,9 @@ static const char *const deliveries_opts[] = { "webhook", "state", "limit",
 	NULL };
 
 static const struct ctl_cmd commands[] = {
-	{ "status", "status", "daemon, feeds, stories and deliveries at a glance",
-	    ARGS_NONE, render_status, NULL, NULL },
+	{ "status", "status",
+	    "daemon, feeds, stories and deliveries at a glance", ARGS_NONE,
+	    render_status, NULL, NULL },
 	{ "reload", "reload", "re-read the configuration (as SIGHUP)",
 	    ARGS_NONE, render_generic, NULL, NULL },
 	{ "feeds", "feeds", "every feed with its state and last result",
@@ -93,8 +95,8 @@ usage(FILE *fp)
 	    "usage: storywatchctl [-s SOCKET] [-c CONFIG] [--json] COMMAND "
 	    "[ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < SW_ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-45s %s\n", commands[i].usage,
-		    commands[i].help);
+		fprintf(
+		    fp, "  %-45s %s\n", commands[i].usage, commands[i].help);
 	fprintf(fp,
 	    "\noptions:\n"
 	    "  -s, --socket PATH   control socket (default: from the config)\n"
@@ -156,12 +158,13 @@ socket_path(const struct ctl_opts *o)
 			char buf[1024];
 
 			fprintf(stderr,
-			    "storywatchctl: cannot use %s to find the socket:\n",
+			    "storywatchctl: cannot use %s to find the "
+			    "socket:\n",
 			    path);
 			for (size_t i = 0; i < errs.n; i++)
 				fprintf(stderr, "  %s\n",
-				    cfg_error_format(&errs.v[i], buf,
-					sizeof(buf)));
+				    cfg_error_format(
+					&errs.v[i], buf, sizeof(buf)));
 			cfg_errors_clear(&errs);
 		}
 	}
@@ -201,8 +204,8 @@ call_daemon(const struct ctl_opts *o, const struct ctl_cmd *c, json_t *args)
 
 	sock = socket_path(o);
 	if (strlen(sock) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "storywatchctl: socket path too long: %s\n",
-		    sock);
+		fprintf(
+		    stderr, "storywatchctl: socket path too long: %s\n", sock);
 		free(sock);
 		json_decref(args);
 		return CTL_EXIT_USAGE;
@@ -263,10 +266,10 @@ call_daemon(const struct ctl_opts *o, const struct ctl_cmd *c, json_t *args)
 			goto out;
 		}
 	}
-	if (ctlproto_parse_response(in.data, in.len, &root, &ok, &data, &code,
-		&message) < 0) {
-		fprintf(stderr, "storywatchctl: malformed reply from %s\n",
-		    sock);
+	if (ctlproto_parse_response(
+		in.data, in.len, &root, &ok, &data, &code, &message) < 0) {
+		fprintf(
+		    stderr, "storywatchctl: malformed reply from %s\n", sock);
 		goto out;
 	}
 	if (o->json) {
@@ -289,8 +292,8 @@ out:
 	return rc;
 }
 
-static void
-print_kv(const char *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_kv(const char *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 print_kv(const char *k, const char *fmt, ...)
@@ -331,8 +334,8 @@ render_status(json_t *d)
 
 	print_kv("storywatchd", "%s, pid %lld, up %s", jstr(d, "version", "?"),
 	    jint(d, "pid"),
-	    duration_format((uint64_t)jint(d, "uptime_s") * 1000, dur,
-		sizeof(dur)));
+	    duration_format(
+		(uint64_t)jint(d, "uptime_s") * 1000, dur, sizeof(dur)));
 	print_kv("config", "%s", jstr(d, "config", "?"));
 	print_kv("state", "%s", jstr(d, "state_dir", "?"));
 	if (json_is_object(feeds))
@@ -350,11 +353,11 @@ render_status(json_t *d)
 		print_kv("deliveries", "%lld pending, %lld dead",
 		    jint(del, "pending"), jint(del, "dead"));
 	if (json_is_array(stories)) {
-		json_array_foreach(stories, i, s) {
+		json_array_foreach(stories, i, s)
+		{
 			char k[80];
 
-			snprintf(k, sizeof(k), "story %s",
-			    jstr(s, "id", "?"));
+			snprintf(k, sizeof(k), "story %s", jstr(s, "id", "?"));
 			print_kv(k, "%lld baseline sentences, %lld learned",
 			    jint(s, "baseline_sentences"), jint(s, "learned"));
 		}
@@ -364,9 +367,10 @@ render_status(json_t *d)
 	if (json_is_object(reload)) {
 		const char *err = jstr(reload, "error", NULL);
 
-		print_kv("last reload", "%s %s%s", jstr(reload, "time", "never"),
-		    json_is_true(json_object_get(reload, "ok")) ? "ok" :
-								  "FAILED",
+		print_kv("last reload", "%s %s%s",
+		    jstr(reload, "time", "never"),
+		    json_is_true(json_object_get(reload, "ok")) ? "ok"
+								: "FAILED",
 		    "");
 		if (err != NULL)
 			printf("%s\n", err);
@@ -416,8 +420,8 @@ build_args(const struct ctl_cmd *c, int argc, char **argv)
 					break;
 			if (c->options[k] == NULL)
 				goto usage;
-			json_object_set_new(args, argv[i] + 2,
-			    json_string(argv[i + 1]));
+			json_object_set_new(
+			    args, argv[i] + 2, json_string(argv[i + 1]));
 		}
 		break;
 	}
@@ -446,7 +450,8 @@ main(int argc, char **argv)
 	char **rest;
 
 	/* "+" stops at the command so its own options stay its own. */
-	while ((ch = getopt_long(argc, argv, "+s:c:jhV", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "+s:c:jhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			o.socket = optarg;
@@ -473,8 +478,9 @@ main(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	if ((c = find_command(argv[optind])) == NULL) {
-		fprintf(stderr, "storywatchctl: unknown or ambiguous command "
-				"\"%s\"\n",
+		fprintf(stderr,
+		    "storywatchctl: unknown or ambiguous command "
+		    "\"%s\"\n",
 		    argv[optind]);
 		list_commands(stderr);
 		return CTL_EXIT_USAGE;
@@ -497,7 +503,8 @@ main(int argc, char **argv)
 	rest = calloc((size_t)argc, sizeof(char *));
 	n = 0;
 	for (i = optind + 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+		if (strcmp(argv[i], "--json") == 0 ||
+		    strcmp(argv[i], "-j") == 0)
 			o.json = 1;
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			o.config = argv[++i];
