@@ -1,0 +1,1165 @@
+/* feed_parse_buf: hardened libxml2 parse of RSS, RDF, Atom and CDF, and the
+ * entry post-processing all formats share. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "feed.h"
+#include "feed_date.h"
+#include "feed_int.h"
+#include "feed_parse_int.h"
+
+#define NS_ATOM10 "http://www.w3.org/2005/Atom"
+#define NS_ATOM03 "http://purl.org/atom/ns#"
+#define NS_RSS10 "http://purl.org/rss/1.0/"
+#define NS_RSS090 "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS "http://purl.org/dc/terms/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define NS_XHTML "http://www.w3.org/1999/xhtml"
+#define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+/* libxml2's own ceiling on one text node without HUGE, as a backstop. */
+#define DEFAULT_MAX_BYTES (8u << 20)
+
+enum ns_class {
+	NSC_CORE,
+	NSC_ATOM,
+	NSC_DC,
+	NSC_DCTERMS,
+	NSC_CONTENT,
+	NSC_XHTML,
+	NSC_RDF,
+	NSC_OTHER,
+};
+
+struct pctx {
+	const struct feed_parse_opts *o;
+	struct feed_doc *doc;
+	int atom; /* the document is Atom: Atom elements are core */
+	const xmlChar *root_ns; /* the root's namespace is core too */
+};
+
+static const char *const format_names[] = { "unknown", "rss090", "rss091",
+	"rss092", "rss20", "rss10", "atom03", "atom10", "jsonfeed", "cdf" };
+static const char *const error_names[] = { "ok", "empty", "not-a-feed",
+	"refused", "malformed", "too-large" };
+
+const char *
+feed_format_name(enum feed_format f)
+{
+	if ((size_t)f >= sizeof(format_names) / sizeof(format_names[0]))
+		return "unknown";
+	return format_names[f];
+}
+
+const char *
+feed_error_name(enum feed_error e)
+{
+	if ((size_t)e >= sizeof(error_names) / sizeof(error_names[0]))
+		return "unknown";
+	return error_names[e];
+}
+
+int
+feed_xml_options(int want)
+{
+	const int allowed = XML_PARSE_RECOVER | XML_PARSE_NOCDATA |
+	    XML_PARSE_IGNORE_ENC | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	    XML_PARSE_COMPACT | XML_PARSE_NOBLANKS | XML_PARSE_NONET;
+
+	return (want & allowed) | XML_PARSE_NONET;
+}
+
+/* Every external entity, DTD or XInclude request ends here, refused. */
+static xmlParserInputPtr
+deny_entity_loader_cb(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+int
+feeds_init(void)
+{
+	static int done;
+
+	if (done)
+		return 0;
+	done = 1;
+	xmlInitParser();
+	xmlSetExternalEntityLoader(deny_entity_loader_cb);
+	/* belt and braces: the globals behind the legacy API stay off */
+	xmlSubstituteEntitiesDefault(0);
+	xmlLoadExtDtdDefaultValue = 0;
+	xmlPedanticParserDefault(0);
+	return 0;
+}
+
+void
+feed_parse_opts_init(struct feed_parse_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_bytes = DEFAULT_MAX_BYTES;
+	o->max_entries = 500;
+	o->max_url_len = 2048;
+	o->max_title_len = 1024;
+	o->clamp_future = 1;
+}
+
+void
+feed_doc_set_bozo(struct feed_doc *doc, const char *reason)
+{
+	if (doc->bozo && doc->bozo_reason != NULL)
+		return;
+	doc->bozo = 1;
+	free(doc->bozo_reason);
+	doc->bozo_reason = feed_str_clean(reason, strlen(reason), 1);
+}
+
+void
+feed_doc_set_error(struct feed_doc *doc, enum feed_error e, const char *msg)
+{
+	doc->error = e;
+	free(doc->error_msg);
+	doc->error_msg = feed_str_clean(msg, strlen(msg), 1);
+}
+
+struct feed_entry *
+feed_doc_add_entry(struct feed_doc *doc, size_t *cap)
+{
+	struct feed_entry *e;
+
+	if (doc->nentries == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct feed_entry *ne =
+		    realloc(doc->entries, ncap * sizeof(*ne));
+		if (ne == NULL)
+			return NULL;
+		doc->entries = ne;
+		*cap = ncap;
+	}
+	e = &doc->entries[doc->nentries++];
+	memset(e, 0, sizeof(*e));
+	e->published = FEED_NO_DATE;
+	e->updated = FEED_NO_DATE;
+	return e;
+}
+
+int
+feed_entry_add_category(struct feed_entry *e, char *cat)
+{
+	char **nc;
+
+	if (cat == NULL)
+		return 0;
+	if (cat[0] == '\0' || e->ncategories >= 64) {
+		free(cat);
+		return 0;
+	}
+	nc = realloc(e->categories, (e->ncategories + 1) * sizeof(*nc));
+	if (nc == NULL) {
+		free(cat);
+		return -1;
+	}
+	e->categories = nc;
+	e->categories[e->ncategories++] = cat;
+	return 0;
+}
+
+static void
+entry_free(struct feed_entry *e)
+{
+	free(e->id);
+	free(e->link);
+	free(e->title);
+	free(e->author);
+	free(e->summary);
+	free(e->content);
+	for (size_t i = 0; i < e->ncategories; i++)
+		free(e->categories[i]);
+	free(e->categories);
+}
+
+void
+feed_doc_free(struct feed_doc *doc)
+{
+	if (doc == NULL)
+		return;
+	for (size_t i = 0; i < doc->nentries; i++)
+		entry_free(&doc->entries[i]);
+	free(doc->entries);
+	free(doc->bozo_reason);
+	free(doc->error_msg);
+	free(doc->alternate_url);
+	free(doc->title);
+	free(doc->link);
+	free(doc);
+}
+
+/* ---- reading the tree ---- */
+
+static enum ns_class
+ns_class(const struct pctx *c, xmlNodePtr n)
+{
+	const char *h;
+
+	if (n->ns == NULL || n->ns->href == NULL)
+		return NSC_CORE;
+	h = (const char *)n->ns->href;
+	if (c->root_ns != NULL && xmlStrEqual(n->ns->href, c->root_ns))
+		return NSC_CORE;
+	if (strcmp(h, NS_ATOM10) == 0 || strcmp(h, NS_ATOM03) == 0)
+		return c->atom ? NSC_CORE : NSC_ATOM;
+	if (strcmp(h, NS_RSS10) == 0 || strcmp(h, NS_RSS090) == 0 ||
+	    strncmp(h, "http://backend.userland.com/rss", 31) == 0 ||
+	    strcmp(h, "http://blogs.law.harvard.edu/tech/rss") == 0)
+		return NSC_CORE;
+	if (strcmp(h, NS_DC) == 0)
+		return NSC_DC;
+	if (strcmp(h, NS_DCTERMS) == 0)
+		return NSC_DCTERMS;
+	if (strcmp(h, NS_CONTENT) == 0)
+		return NSC_CONTENT;
+	if (strcmp(h, NS_XHTML) == 0)
+		return NSC_XHTML;
+	if (strcmp(h, NS_RDF) == 0)
+		return NSC_RDF;
+	return NSC_OTHER;
+}
+
+static int
+is(xmlNodePtr n, const char *name)
+{
+	return xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* Text of n's descendants; entity references resolved from the HTML table. */
+static void
+collect_text(xmlNodePtr n, struct sbuf *b, int depth)
+{
+	for (; n != NULL; n = n->next) {
+		switch (n->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			sbuf_adds(b, (const char *)n->content);
+			break;
+		case XML_ENTITY_REF_NODE: {
+			const htmlEntityDesc *ed = htmlEntityLookup(n->name);
+			if (ed != NULL)
+				sbuf_add_cp(b, ed->value);
+			break;
+		}
+		case XML_ELEMENT_NODE:
+			if (depth < 64)
+				collect_text(n->children, b, depth + 1);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int
+has_element_child(xmlNodePtr n)
+{
+	for (n = n->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return 1;
+	return 0;
+}
+
+/* The markup of n's children, as a string. */
+static void
+collect_markup(xmlNodePtr n, struct sbuf *b)
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+
+	if (xb == NULL) {
+		b->oom = 1;
+		return;
+	}
+	for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
+		if (k->type == XML_TEXT_NODE ||
+		    k->type == XML_CDATA_SECTION_NODE) {
+			/* text between elements is still markup: re-escape */
+			xmlChar *esc =
+			    xmlEncodeSpecialChars(k->doc, k->content);
+			if (esc != NULL) {
+				xmlBufferCat(xb, esc);
+				xmlFree(esc);
+			}
+			continue;
+		}
+		xmlNodeDump(xb, k->doc, k, 0, 0);
+	}
+	sbuf_add(b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+}
+
+static char *
+finish_str(struct sbuf *b, int collapse)
+{
+	char *s, *r;
+
+	if (b->oom) {
+		sbuf_free(b);
+		return NULL;
+	}
+	s = sbuf_steal(b);
+	if (s == NULL)
+		return NULL;
+	r = feed_str_clean(s, strlen(s), collapse);
+	free(s);
+	if (r != NULL && !collapse)
+		feed_str_trim(r);
+	return r;
+}
+
+/* Plain text content of an element, whitespace collapsed. */
+static char *
+node_text(xmlNodePtr n)
+{
+	struct sbuf b;
+
+	sbuf_init(&b, 0);
+	collect_text(n->children, &b, 0);
+	return finish_str(&b, 1);
+}
+
+/*
+ * The value of a content-bearing element as published: its text, or the
+ * markup of its children when it holds elements (unescaped inline HTML).
+ */
+static char *
+node_value(xmlNodePtr n)
+{
+	struct sbuf b;
+
+	sbuf_init(&b, 0);
+	if (has_element_child(n))
+		collect_markup(n, &b);
+	else
+		collect_text(n->children, &b, 0);
+	return finish_str(&b, 0);
+}
+
+static char *
+base64_value(xmlNodePtr n)
+{
+	struct sbuf b;
+	char *raw, *dec, *r;
+	size_t len;
+
+	sbuf_init(&b, 0);
+	collect_text(n->children, &b, 0);
+	raw = sbuf_steal(&b);
+	if (raw == NULL)
+		return NULL;
+	dec = feed_base64_decode(raw, &len);
+	free(raw);
+	if (dec == NULL)
+		return node_value(n);
+	r = feed_str_clean(dec, len, 0);
+	free(dec);
+	if (r != NULL)
+		feed_str_trim(r);
+	return r;
+}
+
+static char *
+attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *r;
+
+	if (v == NULL) {
+		/* CDF and sloppy feeds shout their attribute names */
+		for (xmlAttrPtr a = n->properties; a != NULL; a = a->next)
+			if (xmlStrcasecmp(a->name, (const xmlChar *)name) ==
+			    0) {
+				v = xmlNodeGetContent((xmlNodePtr)a);
+				break;
+			}
+		if (v == NULL)
+			return NULL;
+	}
+	r = feed_str_clean((const char *)v, strlen((const char *)v), 1);
+	xmlFree(v);
+	return r;
+}
+
+/* Atom text constructs (title, summary, content) in 0.3 and 1.0. */
+static char *
+atom_text(xmlNodePtr n)
+{
+	char *type = attr(n, "type"), *mode = attr(n, "mode"), *r;
+
+	if (mode != NULL && strcasecmp(mode, "base64") == 0) {
+		r = base64_value(n);
+	} else if (type != NULL &&
+	    (strcasecmp(type, "xhtml") == 0 ||
+		strcasecmp(type, "application/xhtml+xml") == 0)) {
+		xmlNodePtr div = NULL;
+		for (xmlNodePtr k = n->children; k != NULL; k = k->next)
+			if (k->type == XML_ELEMENT_NODE) {
+				div = k;
+				break;
+			}
+		if (div != NULL && is(div, "div")) {
+			struct sbuf b;
+			sbuf_init(&b, 0);
+			collect_markup(div, &b);
+			r = finish_str(&b, 0);
+		} else {
+			r = node_value(n);
+		}
+	} else if (type != NULL && strcasecmp(type, "text") != 0 &&
+	    strcasecmp(type, "html") != 0 && strchr(type, '/') != NULL &&
+	    strncasecmp(type, "text/", 5) != 0 && strstr(type, "xml") == NULL &&
+	    !has_element_child(n)) {
+		/* Atom 1.0: other media types are base64 */
+		r = base64_value(n);
+	} else {
+		r = node_value(n);
+	}
+	free(type);
+	free(mode);
+	return r;
+}
+
+static char *
+resolve_link(const struct pctx *c, xmlNodePtr n, const char *ref)
+{
+	xmlChar *base = xmlNodeGetBase(n->doc, n);
+	char *r =
+	    feed_url_resolve(base != NULL ? (const char *)base : c->o->base_url,
+		ref, c->o->max_url_len);
+
+	xmlFree(base);
+	return r;
+}
+
+/* An Atom-style <link>: href of rel=alternate (or no rel), else NULL. */
+static char *
+atom_link(const struct pctx *c, xmlNodePtr n)
+{
+	char *rel = attr(n, "rel"), *href, *r = NULL;
+
+	if (rel != NULL && rel[0] != '\0' &&
+	    strcasecmp(rel, "alternate") != 0 &&
+	    strcasecmp(rel,
+		"http://www.iana.org/assignments/relation/"
+		"alternate") != 0) {
+		free(rel);
+		return NULL;
+	}
+	free(rel);
+	href = attr(n, "href");
+	if (href == NULL)
+		href = node_text(n); /* Atom 0.3 drafts put it in the text */
+	if (href != NULL && href[0] != '\0')
+		r = resolve_link(c, n, href);
+	free(href);
+	return r;
+}
+
+/* An RSS <link>: its text, or an href when a feed mixes in Atom style. */
+static char *
+rss_link(const struct pctx *c, xmlNodePtr n)
+{
+	char *t = node_text(n), *r = NULL;
+
+	if (t != NULL && t[0] == '\0' && xmlHasProp(n, BAD_CAST "href")) {
+		free(t);
+		return atom_link(c, n);
+	}
+	if (t != NULL && t[0] != '\0')
+		r = resolve_link(c, n, t);
+	free(t);
+	return r;
+}
+
+static void
+set_str(char **dst, char *v)
+{
+	if (v == NULL)
+		return;
+	if (*dst != NULL || v[0] == '\0') {
+		free(v);
+		return;
+	}
+	*dst = v;
+}
+
+static void
+set_date(int64_t *dst, xmlNodePtr n, const char *attrname)
+{
+	char *t;
+	int64_t v;
+
+	if (*dst != FEED_NO_DATE)
+		return;
+	t = attrname ? attr(n, attrname) : node_text(n);
+	if (t != NULL && feed_date_parse(t, &v) == 0)
+		*dst = v;
+	free(t);
+}
+
+static char *
+author_name(xmlNodePtr n)
+{
+	for (xmlNodePtr k = n->children; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && is(k, "name"))
+			return node_text(k);
+	return node_text(n);
+}
+
+static int
+parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
+{
+	struct feed_entry *e = feed_doc_add_entry(c->doc, cap);
+	char *dc_title = NULL, *dc_desc = NULL, *dc_creator = NULL,
+	     *alt_link = NULL;
+
+	if (e == NULL)
+		return -1;
+	for (xmlNodePtr n = item->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		enum ns_class k = ns_class(c, n);
+		if (k == NSC_CORE) {
+			if (is(n, "title"))
+				set_str(&e->title,
+				    c->atom ? atom_text(n) : node_value(n));
+			else if (is(n, "link"))
+				set_str(&e->link,
+				    c->atom ? atom_link(c, n) : rss_link(c, n));
+			else if (is(n, "guid") || is(n, "id"))
+				set_str(&e->id, node_text(n));
+			else if (is(n, "author"))
+				set_str(&e->author, author_name(n));
+			else if (is(n, "pubDate") || is(n, "published") ||
+			    is(n, "issued"))
+				set_date(&e->published, n, NULL);
+			else if (is(n, "updated") || is(n, "modified"))
+				set_date(&e->updated, n, NULL);
+			else if (is(n, "description") || is(n, "summary") ||
+			    is(n, "abstract"))
+				set_str(&e->summary,
+				    c->atom ? atom_text(n) : node_value(n));
+			else if (is(n, "content"))
+				set_str(&e->content,
+				    c->atom ? atom_text(n) : node_value(n));
+			else if (is(n, "body")) {
+				/* xhtml:body written without its namespace */
+				struct sbuf b;
+				sbuf_init(&b, 0);
+				collect_markup(n, &b);
+				set_str(&e->content, finish_str(&b, 0));
+			} else if (is(n, "fullitem"))
+				set_str(&e->content, node_value(n));
+			else if (is(n, "category")) {
+				char *t = attr(n, "term");
+				if (t == NULL)
+					t = node_text(n);
+				if (feed_entry_add_category(e, t) < 0)
+					return -1;
+			}
+		} else if (k == NSC_DC) {
+			if (is(n, "title"))
+				set_str(&dc_title, node_value(n));
+			else if (is(n, "creator") || is(n, "author"))
+				set_str(&dc_creator, node_text(n));
+			else if (is(n, "description"))
+				set_str(&dc_desc, node_value(n));
+			else if (is(n, "date"))
+				set_date(&e->updated, n, NULL);
+			else if (is(n, "subject")) {
+				if (feed_entry_add_category(e, node_text(n)) <
+				    0)
+					return -1;
+			}
+		} else if (k == NSC_DCTERMS) {
+			if (is(n, "issued"))
+				set_date(&e->published, n, NULL);
+			else if (is(n, "modified"))
+				set_date(&e->updated, n, NULL);
+		} else if (k == NSC_CONTENT) {
+			if (is(n, "encoded"))
+				set_str(&e->content, node_value(n));
+		} else if (k == NSC_XHTML) {
+			if (is(n, "body")) {
+				struct sbuf b;
+				sbuf_init(&b, 0);
+				collect_markup(n, &b);
+				set_str(&e->content, finish_str(&b, 0));
+			}
+		} else if (k == NSC_ATOM) {
+			if (is(n, "link"))
+				set_str(&alt_link, atom_link(c, n));
+			else if (is(n, "author"))
+				set_str(&dc_creator, author_name(n));
+			else if (is(n, "published"))
+				set_date(&e->published, n, NULL);
+			else if (is(n, "updated"))
+				set_date(&e->updated, n, NULL);
+			else if (is(n, "summary"))
+				set_str(&dc_desc, atom_text(n));
+			else if (is(n, "content"))
+				set_str(&e->content, atom_text(n));
+		}
+	}
+	set_str(&e->title, dc_title);
+	set_str(&e->summary, dc_desc);
+	set_str(&e->author, dc_creator);
+	set_str(&e->link, alt_link);
+	/* RSS 1.0 names its items; CDF puts link and date in attributes */
+	if (e->id == NULL) {
+		xmlChar *about =
+		    xmlGetNsProp(item, BAD_CAST "about", BAD_CAST NS_RDF);
+		if (about != NULL) {
+			set_str(&e->id,
+			    feed_str_clean(
+				(char *)about, strlen((char *)about), 1));
+			xmlFree(about);
+		}
+	}
+	if (e->link == NULL) {
+		char *href = attr(item, "href");
+		if (href != NULL)
+			set_str(&e->link, resolve_link(c, item, href));
+		free(href);
+	}
+	if (e->updated == FEED_NO_DATE)
+		set_date(&e->updated, item, "lastmod");
+	if (e->id != NULL && e->id[0] != '\0')
+		e->id_source = FEED_ID_GUID;
+	return 0;
+}
+
+static void
+parse_channel_meta(struct pctx *c, xmlNodePtr ch)
+{
+	char *alt = NULL, *dct = NULL;
+
+	for (xmlNodePtr n = ch->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		enum ns_class k = ns_class(c, n);
+		if (k == NSC_CORE && is(n, "title"))
+			set_str(&c->doc->title,
+			    c->atom ? atom_text(n) : node_value(n));
+		else if (k == NSC_CORE && is(n, "link"))
+			set_str(&c->doc->link,
+			    c->atom ? atom_link(c, n) : rss_link(c, n));
+		else if (k == NSC_ATOM && is(n, "link"))
+			set_str(&alt, atom_link(c, n));
+		else if (k == NSC_DC && is(n, "title"))
+			set_str(&dct, node_value(n));
+	}
+	set_str(&c->doc->title, dct);
+	set_str(&c->doc->link, alt);
+	if (c->doc->link == NULL) {
+		char *href = attr(ch, "href");
+		if (href != NULL)
+			set_str(&c->doc->link, resolve_link(c, ch, href));
+		free(href);
+	}
+}
+
+static int
+is_item(const struct pctx *c, xmlNodePtr n)
+{
+	if (n->type != XML_ELEMENT_NODE || ns_class(c, n) != NSC_CORE)
+		return 0;
+	return c->atom ? is(n, "entry") : is(n, "item");
+}
+
+static int
+walk_items(struct pctx *c, xmlNodePtr parent, size_t *cap)
+{
+	for (xmlNodePtr n = parent->children; n != NULL; n = n->next)
+		if (is_item(c, n) && parse_entry(c, n, cap) < 0)
+			return -1;
+	return 0;
+}
+
+static enum feed_format
+detect_format(xmlNodePtr root, xmlNodePtr *channel)
+{
+	const char *href =
+	    root->ns && root->ns->href ? (const char *)root->ns->href : "";
+
+	*channel = NULL;
+	if (is(root, "rss")) {
+		char *v = (char *)xmlGetProp(root, BAD_CAST "version");
+		enum feed_format f = FEED_FORMAT_RSS20;
+		if (v != NULL && strcmp(v, "0.91") == 0)
+			f = FEED_FORMAT_RSS091;
+		else if (v != NULL && strcmp(v, "0.92") == 0)
+			f = FEED_FORMAT_RSS092;
+		else if (v != NULL && strcmp(v, "0.90") == 0)
+			f = FEED_FORMAT_RSS090;
+		xmlFree(v);
+		for (xmlNodePtr n = root->children; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && is(n, "channel")) {
+				*channel = n;
+				break;
+			}
+		return f;
+	}
+	if (is(root, "RDF")) {
+		enum feed_format f = FEED_FORMAT_RSS10;
+		for (xmlNodePtr n = root->children; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && is(n, "channel")) {
+				*channel = n;
+				if (n->ns &&
+				    xmlStrcmp(
+					n->ns->href, BAD_CAST NS_RSS090) == 0)
+					f = FEED_FORMAT_RSS090;
+				break;
+			}
+		return f;
+	}
+	if (is(root, "feed")) {
+		*channel = root;
+		if (strcmp(href, NS_ATOM10) == 0)
+			return FEED_FORMAT_ATOM10;
+		return FEED_FORMAT_ATOM03;
+	}
+	if (is(root, "channel")) {
+		*channel = root;
+		return FEED_FORMAT_CDF;
+	}
+	return FEED_FORMAT_UNKNOWN;
+}
+
+struct xml_errors {
+	char first[200];
+	int have;
+	int limit; /* a resource limit stopped the parser */
+};
+
+static void
+xml_error_cb(void *ctx, xmlErrorPtr err)
+{
+	struct xml_errors *xe = ctx;
+	size_t n;
+
+	if (err == NULL || err->level < XML_ERR_ERROR)
+		return;
+	if (err->code == XML_ERR_INTERNAL_ERROR ||
+	    err->code == XML_ERR_ENTITY_LOOP)
+		xe->limit = 1;
+	if (xe->have)
+		return;
+	xe->have = 1;
+	snprintf(xe->first, sizeof(xe->first), "line %d: %s", err->line,
+	    err->message ? err->message : "error");
+	n = strlen(xe->first);
+	while (n > 0 && (xe->first[n - 1] == '\n' || xe->first[n - 1] == ' '))
+		xe->first[--n] = '\0';
+}
+
+static int
+looks_like_html(const char *s, size_t n)
+{
+	size_t lim = n < 1024 ? n : 1024;
+	char tmp[1025];
+
+	memcpy(tmp, s, lim);
+	tmp[lim] = '\0';
+	return strcasestr(tmp, "<html") != NULL ||
+	    strcasestr(tmp, "<!doctype html") != NULL;
+}
+
+static void
+not_a_feed(struct feed_doc *doc, const struct feed_input *in,
+    const struct feed_parse_opts *o, const char *what)
+{
+	char msg[600];
+	const char *url = o->base_url ? o->base_url : "the document";
+
+	doc->alternate_url =
+	    feed_html_find_alternate(in->data, in->len, o->base_url);
+	if (doc->alternate_url != NULL)
+		snprintf(msg, sizeof(msg),
+		    "not a feed: %s is %s; it advertises a feed at %s", url,
+		    what, doc->alternate_url);
+	else
+		snprintf(msg, sizeof(msg), "not a feed: %s is %s", url, what);
+	feed_doc_set_error(doc, FEED_ERR_NOT_A_FEED, msg);
+	feed_doc_set_bozo(doc, msg);
+}
+
+static void
+parse_xml(struct feed_doc *doc, const char *buf, size_t len,
+    const struct feed_parse_opts *o)
+{
+	struct feed_input in;
+	struct xml_errors xe = { .have = 0 };
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr x = NULL;
+	xmlNodePtr root, channel;
+	struct pctx c = { .o = o, .doc = doc };
+	size_t cap = 0;
+
+	if (feed_input_prepare(&in, buf, len, o->content_type, INPUT_XML) < 0) {
+		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
+		return;
+	}
+	if (in.refused) {
+		feed_doc_set_error(doc, FEED_ERR_REFUSED, in.refuse_reason);
+		feed_doc_set_bozo(doc, in.refuse_reason);
+		goto out;
+	}
+	if (in.len > INT32_MAX) {
+		feed_doc_set_error(
+		    doc, FEED_ERR_TOO_LARGE, "document too large");
+		goto out;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL) {
+		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
+		goto out;
+	}
+	xmlSetStructuredErrorFunc(&xe, xml_error_cb);
+	x = xmlCtxtReadMemory(ctxt, in.data, (int)in.len, o->base_url, "UTF-8",
+	    feed_xml_options(XML_PARSE_RECOVER | XML_PARSE_NOCDATA |
+		XML_PARSE_IGNORE_ENC | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		XML_PARSE_COMPACT));
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (in.bozo)
+		feed_doc_set_bozo(doc, in.reason);
+	if (!ctxt->wellFormed || !ctxt->nsWellFormed)
+		feed_doc_set_bozo(
+		    doc, xe.have ? xe.first : "document is not well-formed");
+	if (xe.limit) {
+		feed_doc_set_error(doc, FEED_ERR_REFUSED,
+		    xe.have ? xe.first : "parser limit reached");
+		goto out;
+	}
+	root = x != NULL ? xmlDocGetRootElement(x) : NULL;
+	if (root == NULL) {
+		if (looks_like_html(in.data, in.len))
+			not_a_feed(doc, &in, o, "an HTML page");
+		else
+			feed_doc_set_error(doc, FEED_ERR_MALFORMED,
+			    xe.have ? xe.first : "no document element");
+		feed_doc_set_bozo(doc, doc->error_msg);
+		goto out;
+	}
+	if (is(root, "html")) {
+		not_a_feed(doc, &in, o, "an HTML page");
+		goto out;
+	}
+	doc->format = detect_format(root, &channel);
+	if (doc->format == FEED_FORMAT_UNKNOWN) {
+		char what[128];
+		snprintf(what, sizeof(what),
+		    "an XML document with root <%.60s>",
+		    (const char *)root->name);
+		not_a_feed(doc, &in, o, what);
+		goto out;
+	}
+	c.root_ns = root->ns != NULL ? root->ns->href : NULL;
+	c.atom = doc->format == FEED_FORMAT_ATOM03 ||
+	    doc->format == FEED_FORMAT_ATOM10;
+	if (channel != NULL) {
+		parse_channel_meta(&c, channel);
+		if (walk_items(&c, channel, &cap) < 0)
+			goto oom;
+	}
+	/* RSS 0.9x and 1.0 put items next to the channel */
+	if (channel != root && walk_items(&c, root, &cap) < 0)
+		goto oom;
+	goto out;
+oom:
+	feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
+out:
+	if (x != NULL)
+		xmlFreeDoc(x);
+	if (ctxt != NULL)
+		xmlFreeParserCtxt(ctxt);
+	feed_input_free(&in);
+}
+
+/* ---- shared post-processing ---- */
+
+struct idx {
+	size_t pos;
+	int64_t date;
+};
+
+static int
+idx_cmp_date(const void *a, const void *b)
+{
+	const struct idx *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? 1 : -1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int
+idx_cmp_pos(const void *a, const void *b)
+{
+	const struct idx *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Keep the newest max entries (document order kept among them). */
+static void
+cap_entries(struct feed_doc *doc, size_t max)
+{
+	struct idx *ix;
+	struct feed_entry *ne;
+	size_t dated = 0;
+
+	if (doc->nentries <= max)
+		return;
+	ix = malloc(doc->nentries * sizeof(*ix));
+	ne = malloc(max * sizeof(*ne));
+	if (ix == NULL || ne == NULL)
+		goto fallback;
+	for (size_t i = 0; i < doc->nentries; i++) {
+		struct feed_entry *e = &doc->entries[i];
+		ix[i].pos = i;
+		ix[i].date =
+		    e->published != FEED_NO_DATE ? e->published : e->updated;
+		if (ix[i].date != FEED_NO_DATE)
+			dated++;
+	}
+	/* without dates on all, document order is the best guess at age */
+	if (dated == doc->nentries)
+		qsort(ix, doc->nentries, sizeof(*ix), idx_cmp_date);
+	qsort(ix, max, sizeof(*ix), idx_cmp_pos);
+	for (size_t i = 0; i < max; i++) {
+		ne[i] = doc->entries[ix[i].pos];
+		doc->entries[ix[i].pos].id = NULL; /* mark as moved */
+		doc->entries[ix[i].pos].categories = NULL;
+		doc->entries[ix[i].pos].ncategories = 0;
+		doc->entries[ix[i].pos].link = NULL;
+		doc->entries[ix[i].pos].title = NULL;
+		doc->entries[ix[i].pos].author = NULL;
+		doc->entries[ix[i].pos].summary = NULL;
+		doc->entries[ix[i].pos].content = NULL;
+	}
+	for (size_t i = 0; i < doc->nentries; i++)
+		entry_free(&doc->entries[i]);
+	free(doc->entries);
+	doc->entries = ne;
+	doc->ndropped += doc->nentries - max;
+	doc->nentries = max;
+	free(ix);
+	return;
+fallback:
+	free(ix);
+	free(ne);
+	for (size_t i = max; i < doc->nentries; i++)
+		entry_free(&doc->entries[i]);
+	doc->ndropped += doc->nentries - max;
+	doc->nentries = max;
+}
+
+struct idset {
+	uint64_t *hash; /* 0 = empty slot */
+	size_t *pos;
+	size_t cap;
+};
+
+/* 1 when id is already in the set (among doc->entries[0..]); else adds it. */
+static int
+idset_check_add(
+    struct idset *s, const struct feed_doc *doc, const char *id, size_t pos)
+{
+	uint64_t h = feed_fnv1a(FEED_FNV_INIT, id, strlen(id)) | 1;
+	size_t slot = (size_t)(h & (s->cap - 1));
+
+	while (s->hash[slot] != 0) {
+		if (s->hash[slot] == h &&
+		    strcmp(doc->entries[s->pos[slot]].id, id) == 0)
+			return 1;
+		slot = (slot + 1) & (s->cap - 1);
+	}
+	s->hash[slot] = h;
+	s->pos[slot] = pos;
+	return 0;
+}
+
+/*
+ * One event per item: a repeated guid drops the later entry.  Entries
+ * whose id is only their link may share it (a feed pointing every item at
+ * its home page), so a repeated link-id becomes a hash of link, title and
+ * date; only an entry equal in all three is dropped.
+ */
+static void
+dedup_entries(struct feed_doc *doc)
+{
+	struct idset s;
+	size_t n = doc->nentries, out = 0;
+
+	s.cap = 16;
+	while (s.cap < n * 2)
+		s.cap *= 2;
+	s.hash = calloc(s.cap, sizeof(*s.hash));
+	s.pos = calloc(s.cap, sizeof(*s.pos));
+	if (s.hash == NULL || s.pos == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct feed_entry *e = &doc->entries[i];
+		int dup;
+
+		if (out != i) {
+			doc->entries[out] = *e;
+			e = &doc->entries[out];
+		}
+		dup = idset_check_add(&s, doc, e->id, out);
+		if (dup && e->id_source == FEED_ID_LINK) {
+			char date[32] = "", *nid;
+			int64_t t = e->published != FEED_NO_DATE ? e->published
+								 : e->updated;
+			uint64_t h = FEED_FNV_INIT;
+			if (t != FEED_NO_DATE)
+				feed_date_format(t, date, sizeof(date));
+			h = feed_fnv1a(h, e->link, strlen(e->link) + 1);
+			if (e->title != NULL)
+				h = feed_fnv1a(h, e->title, strlen(e->title));
+			h = feed_fnv1a(h, "\n", 1);
+			h = feed_fnv1a(h, date, strlen(date));
+			nid = malloc(24);
+			if (nid != NULL) {
+				snprintf(nid, 24, "h:%016llx",
+				    (unsigned long long)h);
+				free(e->id);
+				e->id = nid;
+				e->id_source = FEED_ID_HASH;
+				dup = idset_check_add(&s, doc, e->id, out);
+			}
+		}
+		if (dup) {
+			entry_free(e);
+			doc->nduplicates++;
+			continue;
+		}
+		out++;
+	}
+	doc->nentries = out;
+out:
+	free(s.hash);
+	free(s.pos);
+}
+
+static void
+finish_entries(struct feed_doc *doc, const struct feed_parse_opts *o)
+{
+	int64_t now = o->now ? o->now : (int64_t)time(NULL);
+
+	if (doc->title != NULL)
+		feed_str_truncate(doc->title, o->max_title_len);
+	for (size_t i = 0; i < doc->nentries; i++) {
+		struct feed_entry *e = &doc->entries[i];
+		feed_str_truncate(e->title, o->max_title_len);
+		feed_str_truncate(e->author, o->max_title_len);
+		if (o->clamp_future) {
+			if (e->published != FEED_NO_DATE &&
+			    e->published > now + 86400)
+				e->published = now;
+			if (e->updated != FEED_NO_DATE &&
+			    e->updated > now + 86400)
+				e->updated = now;
+		}
+		if (e->id != NULL && e->id[0] == '\0') {
+			free(e->id);
+			e->id = NULL;
+		}
+		if (feed_entry_derive_id(e, o->max_url_len) < 0) {
+			feed_doc_set_error(
+			    doc, FEED_ERR_MALFORMED, "out of memory");
+			return;
+		}
+	}
+	dedup_entries(doc);
+	if (o->max_entries > 0)
+		cap_entries(doc, o->max_entries);
+}
+
+static int
+is_blank(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	for (; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* JSON when the first non-blank byte opens an object (or the server says so).
+ */
+static int
+looks_like_json(const unsigned char *p, size_t n, const char *ctype)
+{
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < n &&
+	    (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	if (i < n && p[i] == '{')
+		return 1;
+	if (i < n && p[i] == '<')
+		return 0;
+	return ctype != NULL && strcasestr(ctype, "json") != NULL;
+}
+
+struct feed_doc *
+feed_parse_buf(const char *buf, size_t len, const struct feed_parse_opts *opts)
+{
+	struct feed_parse_opts def;
+	struct feed_doc *doc;
+
+	if (opts == NULL) {
+		feed_parse_opts_init(&def);
+		opts = &def;
+	}
+	feeds_init();
+	doc = calloc(1, sizeof(*doc));
+	if (doc == NULL)
+		return NULL;
+	if (buf == NULL)
+		len = 0;
+	if (opts->max_bytes > 0 && len > opts->max_bytes) {
+		feed_doc_set_error(doc, FEED_ERR_TOO_LARGE,
+		    "document larger than the configured maximum");
+		feed_doc_set_bozo(doc, doc->error_msg);
+		return doc;
+	}
+	if (is_blank((const unsigned char *)buf, len)) {
+		feed_doc_set_error(doc, FEED_ERR_EMPTY, "empty document");
+		feed_doc_set_bozo(doc, "empty document");
+		return doc;
+	}
+	if (looks_like_json(
+		(const unsigned char *)buf, len, opts->content_type))
+		feed_parse_json(doc, buf, len, opts);
+	else
+		parse_xml(doc, buf, len, opts);
+	if (doc->error == FEED_OK)
+		finish_entries(doc, opts);
+	return doc;
+}
