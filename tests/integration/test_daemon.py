@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Integration tests: the built storywatchd and storywatchctl, as a user runs them."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import CTL, DAEMON, SLOW, Daemon  # noqa: E402
+
+
+class CheckConfig(unittest.TestCase):
+    def test_ok_and_errors(self):
+        d = Daemon()
+        try:
+            r = subprocess.run([DAEMON, "-c", d.config_path, "--check-config"], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(r.stdout.startswith("configuration OK"), r.stdout)
+            bad_line = '  "feeds": [{"id": "a", "url": "http://x/", "interval": "soon"}],'
+            d.write_config('{\n' + bad_line + '\n  "colour": 1\n}\n')
+            col = bad_line.index('"soon"') + 1
+            r = subprocess.run([DAEMON, "-c", d.config_path, "--check-config"], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1)
+            lines = r.stderr.splitlines()
+            self.assertIn(d.config_path + ':2:%d: feeds[0].interval: expected a duration such as "15m"' % col, lines)
+            self.assertIn(d.config_path + ":3:3: colour: unknown key", lines)
+        finally:
+            d.cleanup()
+
+    def test_version_help_usage(self):
+        r = subprocess.run([DAEMON, "--version"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^storywatchd \d+\.\d+")
+        r = subprocess.run([DAEMON, "--bogus"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+
+
+class Lifecycle(unittest.TestCase):
+    def setUp(self):
+        self.d = Daemon().start()
+
+    def tearDown(self):
+        self.d.cleanup()
+
+    def test_status(self):
+        r = self.d.ctl("status", check=0)
+        self.assertIn("pid %d" % self.d.proc.pid, r.stdout)
+        self.assertIn(self.d.config_path, r.stdout)
+        st = self.d.ctl_json("status")
+        self.assertEqual(st["v"], 1)
+        self.assertTrue(st["ok"])
+        data = st["data"]
+        self.assertEqual(data["pid"], self.d.proc.pid)
+        self.assertEqual((data["stories"], data["feeds"], data["webhooks"]), (1, 1, 0))
+        self.assertIsNone(data["last_reload"])
+        # Unique prefixes work as in chronyc and bgpctl.
+        self.assertEqual(self.d.ctl("stat").returncode, 0)
+        self.assertIn("loaded configuration " + self.d.config_path, self.d.read_log())
+
+    def test_reload_valid_change(self):
+        cfg = Daemon.default_config()
+        cfg["feeds"].append({"id": "f2", "url": "https://example.org/rss"})
+        self.d.write_config(cfg)
+        r = self.d.ctl("reload", check=0)
+        data = self.d.ctl_json("status")["data"]
+        self.assertEqual(data["feeds"], 2)
+        self.assertTrue(data["last_reload"]["ok"])
+
+    def test_sighup_broken_config_keeps_running(self):
+        text = '{"feeds": [{"id": "x", "url": "http://x/", "interval": "never"}]}'
+        self.d.write_config(text)
+        self.d.send_signal(signal.SIGHUP)
+        deadline = time.time() + 20 * SLOW
+        while time.time() < deadline:
+            data = self.d.ctl_json("status")["data"]
+            if data["last_reload"] is not None:
+                break
+            time.sleep(0.05)
+        self.assertIsNone(self.d.proc.poll())
+        self.assertFalse(data["last_reload"]["ok"])
+        self.assertIn(self.d.config_path + ":1:%d: feeds[0].interval: expected a duration" % (text.index('"never"') + 1),
+                      data["last_reload"]["error"])
+        self.assertEqual(data["feeds"], 1, "old config must stay in force")
+        self.assertIn("FAILED", self.d.ctl("status", check=0).stdout)
+        # reload through the socket reports the failure with exit 1
+        r = self.d.ctl("reload")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("feeds[0].interval", r.stderr)
+        self.assertIn("still running on the previous configuration", self.d.read_log())
+
+    def test_sigterm_exits_zero_and_removes_socket(self):
+        rc = self.d.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0)
+        self.assertFalse(os.path.exists(self.d.socket))
+        r = subprocess.run([CTL, "-s", self.d.socket, "status"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn(self.d.socket, r.stderr)
+
+    def test_second_instance_refused(self):
+        r = subprocess.run([DAEMON, "-c", self.d.config_path], capture_output=True, text=True, timeout=30 * SLOW)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("another storywatchd is running", r.stderr)
+        self.assertEqual(self.d.ctl("status").returncode, 0)
+
+    def test_ctl_usage_errors(self):
+        r = self.d.ctl("frobnicate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("valid commands:", r.stderr)
+        r = self.d.ctl("status", "extra")
+        self.assertEqual(r.returncode, 2)
+        r = subprocess.run([CTL], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+
+
+class BadClients(unittest.TestCase):
+    def setUp(self):
+        self.d = Daemon().start()
+
+    def tearDown(self):
+        self.d.cleanup()
+
+    def assert_alive(self):
+        self.assertIsNone(self.d.proc.poll(), self.d.read_log())
+        self.assertEqual(self.d.ctl("status").returncode, 0)
+
+    def test_not_json(self):
+        r = self.d.request(b"hello there\n")
+        self.assertFalse(r["ok"])
+        self.assertEqual(r["error"], "bad-request")
+        self.assert_alive()
+
+    def test_http_request_dropped(self):
+        r = self.d.request(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertTrue(r is None or not r["ok"])
+        self.assert_alive()
+
+    def test_unknown_command(self):
+        r = self.d.request({"v": 1, "cmd": "self-destruct"})
+        self.assertEqual(r["error"], "unknown-command")
+        r = self.d.request({"v": 7, "cmd": "status"})
+        self.assertEqual(r["error"], "bad-version")
+        self.assert_alive()
+
+    def test_line_over_64k(self):
+        r = self.d.request(b"{" + b" " * (70 * 1024) + b"\n")
+        self.assertTrue(r is None or r["error"] == "request-too-long")
+        r = self.d.request(b"x" * (1024 * 1024))  # no newline at all
+        self.assertTrue(r is None or r["error"] == "request-too-long")
+        self.assert_alive()
+
+    def test_half_line_then_silence(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(self.d.socket)
+        s.sendall(b'{"v":1,"cmd":"sta')
+        # Others are served while it waits...
+        t0 = time.time()
+        self.assert_alive()
+        self.assertLess(time.time() - t0, 4 * SLOW)
+        # ...and it is dropped after the idle deadline.
+        s.settimeout(30 * SLOW)
+        self.assertEqual(s.recv(100), b"")
+        s.close()
+
+    def test_disconnect_mid_reply(self):
+        for _ in range(50):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(self.d.socket)
+            s.sendall(b'{"v":1,"cmd":"status"}\n' * 50)
+            s.close()
+        self.assert_alive()
+
+    def test_200_clients(self):
+        results = []
+        lock = threading.Lock()
+
+        def one():
+            try:
+                r = self.d.request({"v": 1, "cmd": "status"}, timeout=30)
+            except OSError:
+                r = None
+            with lock:
+                results.append(r)
+
+        threads = [threading.Thread(target=one) for _ in range(200)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(results), 200)
+        for r in results:
+            # Each is served, told the daemon is busy, or dropped.
+            self.assertTrue(r is None or r["ok"] or r["error"] == "busy", r)
+        self.assertGreater(sum(1 for r in results if r and r["ok"]), 50)
+        self.assert_alive()
+
+
+class Startup(unittest.TestCase):
+    def test_stale_socket_replaced(self):
+        d = Daemon()
+        try:
+            os.makedirs(d.state, exist_ok=True)
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(d.socket)  # bound, never listening: what a crash leaves
+            s.close()
+            d.start()
+            self.assertEqual(d.ctl("status").returncode, 0)
+        finally:
+            d.cleanup()
+
+    def test_bad_config_refuses_start(self):
+        d = Daemon(config='{"feeds": 3}')
+        try:
+            d.start(wait=False)
+            rc = d.proc.wait(30 * SLOW)
+            self.assertEqual(rc, 1)
+            self.assertIn(":1:11: feeds: expected a list of feeds", d.read_log())
+        finally:
+            d.cleanup()
+
+    def test_corrupt_store_refuses_start(self):
+        d = Daemon()
+        try:
+            os.makedirs(d.state, exist_ok=True)
+            with open(os.path.join(d.state, "storywatch.db"), "wb") as f:
+                f.write(b"garbage" * 1000)
+            d.start(wait=False)
+            rc = d.proc.wait(30 * SLOW)
+            self.assertEqual(rc, 1)
+            self.assertIn("storywatch.db", d.read_log())
+            with open(os.path.join(d.state, "storywatch.db"), "rb") as f:
+                self.assertEqual(f.read(7), b"garbage")
+        finally:
+            d.cleanup()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
