@@ -49,6 +49,23 @@ field(const json_t *o, const char *path, const char *key, unsigned types,
 	return 0;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS[.fff]Z", the only time format the schema allows. */
+static int
+check_time(const char *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9')
+				    : t[i] != shape[i])
+			return -1;
+	if (t[i] == '.' && t[i + 1] >= '0' && t[i + 1] <= '9')
+		for (i++; t[i] >= '0' && t[i] <= '9'; i++)
+			;
+	return strcmp(t + i, "Z") == 0 ? 0 : -1;
+}
+
 static int
 check_id(const char *id)
 {
@@ -120,6 +137,12 @@ check_list(const json_t *a, const char *key, char *err, size_t errlen)
 			    field(item, path, "count", T_INT, 1, err, errlen) ||
 			    field(item, path, "sources", T_ARR, 1, err, errlen))
 				return -1;
+			if (json_integer_value(json_object_get(item, "count")) <
+			    1) {
+				snprintf(
+				    err, errlen, "%s.count: less than 1", path);
+				return -1;
+			}
 			json_array_foreach(
 			    json_object_get(item, "sources"), j, src)
 			{
@@ -138,11 +161,28 @@ check_list(const json_t *a, const char *key, char *err, size_t errlen)
 int
 notify_alert_check(const json_t *a, char *err, size_t errlen)
 {
-	const json_t *story, *article, *feed, *kind;
+	static const char *const known[] = { "version", "id", "kind", "test",
+		"detected_at", "story", "article", "new_claims",
+		"changed_figures", "corroborated", "omitted" };
+	const json_t *story, *article, *feed, *kind, *pub, *v;
+	const char *key;
 
 	if (!json_is_object(a)) {
 		snprintf(err, errlen, "alert: not an object");
 		return -1;
+	}
+	/* Strict like the schema: a new field needs a schema change first. */
+	json_object_foreach((json_t *)a, key, v)
+	{
+		size_t i;
+
+		for (i = 0; i < SW_ARRAY_SIZE(known); i++)
+			if (strcmp(key, known[i]) == 0)
+				break;
+		if (i == SW_ARRAY_SIZE(known)) {
+			snprintf(err, errlen, "%.64s: unknown field", key);
+			return -1;
+		}
 	}
 	if (field(a, "", "version", T_INT, 1, err, errlen) ||
 	    field(a, "", "id", T_STR, 1, err, errlen) ||
@@ -181,11 +221,44 @@ notify_alert_check(const json_t *a, char *err, size_t errlen)
 		errlen) ||
 	    field(article, "article", "feed", T_OBJ, 1, err, errlen))
 		return -1;
+	if (*json_string_value(json_object_get(story, "id")) == '\0') {
+		snprintf(err, errlen, "story.id: empty");
+		return -1;
+	}
+	if (check_time(json_string_value(json_object_get(a, "detected_at"))) ==
+	    -1) {
+		snprintf(err, errlen, "detected_at: not YYYY-MM-DDTHH:MM:SSZ");
+		return -1;
+	}
+	pub = json_object_get(article, "published");
+	if (json_is_string(pub) && check_time(json_string_value(pub)) == -1) {
+		snprintf(
+		    err, errlen, "article.published: not YYYY-MM-DDTHH:MM:SSZ");
+		return -1;
+	}
 	feed = json_object_get(article, "feed");
 	if (field(feed, "article.feed", "id", T_STR, 1, err, errlen) ||
 	    field(
 		feed, "article.feed", "title", T_STR | T_NULL, 1, err, errlen))
 		return -1;
+	json_object_foreach(json_object_get(a, "omitted"), key, v)
+	{
+		if ((strcmp(key, "new_claims") != 0 &&
+			strcmp(key, "changed_figures") != 0 &&
+			strcmp(key, "corroborated") != 0) ||
+		    !json_is_integer(v) || json_integer_value(v) < 1) {
+			snprintf(err, errlen,
+			    "omitted.%.64s: not a count of "
+			    "a list",
+			    key);
+			return -1;
+		}
+	}
+	if (json_object_size(json_object_get(a, "omitted")) == 0 &&
+	    json_object_get(a, "omitted") != NULL) {
+		snprintf(err, errlen, "omitted: empty");
+		return -1;
+	}
 	if (check_list(a, "new_claims", err, errlen) ||
 	    check_list(a, "changed_figures", err, errlen) ||
 	    check_list(a, "corroborated", err, errlen))

@@ -56,7 +56,8 @@ static const struct {
 	/* An emoji is two UTF-16 units: with 2 left only the ellipsis fits. */
 	{ "a\xf0\x9f\x98\x80z", 3, NTEXT_UTF16, 0, "a\xe2\x80\xa6", 1 },
 	{ "a\xf0\x9f\x98\x80z", 4, NTEXT_UTF16, 0, "a\xf0\x9f\x98\x80z", 0 },
-	{ "\xc3\xa9\xc3\xa9\xc3\xa9", 5, NTEXT_BYTES, 0, "\xc3\xa9\xe2\x80\xa6", 1 },
+	{ "\xc3\xa9\xc3\xa9\xc3\xa9", 5, NTEXT_BYTES, 0, "\xc3\xa9\xe2\x80\xa6",
+	    1 },
 	{ "\xc3\xa9\xc3\xa9\xc3\xa9", 4, NTEXT_BYTES, 0, "\xe2\x80\xa6", 1 },
 	{ "\xc3\xa9\xc3\xa9\xc3\xa9", 6, NTEXT_BYTES, 0,
 	    "\xc3\xa9\xc3\xa9\xc3\xa9", 0 },
@@ -573,6 +574,21 @@ static const struct {
 	    NULL, "corroborated[0].sources[0]: wrong type" },
 	{ "{\"test\": \"yes\"}", NULL, "test: wrong type" },
 	{ NULL, "corroborated", "corroborated: missing" },
+	{ "{\"source\": \"x\"}", NULL, "source: unknown field" },
+	{ "{\"detected_at\": \"2025-09-25 10:00\"}", NULL,
+	    "detected_at: not YYYY-MM-DDTHH:MM:SSZ" },
+	{ "{\"detected_at\": \"2025-09-25T10:00:00.250Z\"}", NULL, NULL },
+	{ "{\"article\": {\"url\": \"u\", \"title\": \"t\", \"published\": "
+	  "\"today\", \"feed\": {\"id\": \"f\", \"title\": null}}}",
+	    NULL, "article.published: not YYYY-MM-DDTHH:MM:SSZ" },
+	{ "{\"article\": {\"url\": \"u\", \"title\": \"t\", \"published\": "
+	  "null, \"feed\": {\"id\": \"f\", \"title\": null}}}",
+	    NULL, NULL },
+	{ "{\"corroborated\": [{\"text\": \"t\", \"count\": 0, \"sources\": "
+	  "[]}]}",
+	    NULL, "corroborated[0].count: less than 1" },
+	{ "{\"story\": {\"id\": \"\", \"title\": \"t\"}}", NULL,
+	    "story.id: empty" },
 };
 
 START_TEST(test_alert_check)
@@ -1108,8 +1124,8 @@ static const struct {
 	/* Near the deadline the next try is the deadline itself ... */
 	{ NOTIFY_HTTP_ERROR, 500, -1, 30, 3 * DAY - 100, NOTIFY_RETRY, 100, 0,
 	    "HTTP 500" },
-	{ NOTIFY_HTTP_ERROR, 429, 100000, 3, 3 * DAY - 600, NOTIFY_RETRY, 600, 1,
-	    "capped" },
+	{ NOTIFY_HTTP_ERROR, 429, 100000, 3, 3 * DAY - 600, NOTIFY_RETRY, 600,
+	    1, "capped" },
 	/* ... and a failure at or past it is dead. */
 	{ NOTIFY_HTTP_ERROR, 500, -1, 31, 3 * DAY, NOTIFY_DEAD, -1, 0,
 	    "gave up after 31 attempts over 3d" },
