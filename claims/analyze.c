@@ -1,0 +1,756 @@
+/* Analysis of one article against a story: relevance, new claims by missing
+ * information units, and changed figures. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "claims_int.h"
+#include "util.h"
+
+#define SET_SLOTS 16384u
+#define NEAREST 3
+#define DF_SCAN_MAX 512	   /* longer posting lists are too common to rank by */
+#define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
+
+#define UNC_WEIGHT 0.4 /* information units per unit of uncovered specificity \
+			*/
+
+#define TAG_STEM 0x80000000u
+#define TAG_HYPER 0x40000000u
+
+/* --- a set keyed by 32-bit values, cleared in O(1) by a generation --- */
+
+static int
+set_prepare(struct knowledge *k)
+{
+	if (k->set_keys == NULL) {
+		k->set_keys = calloc(SET_SLOTS, sizeof(*k->set_keys));
+		k->set_gen = calloc(SET_SLOTS, sizeof(*k->set_gen));
+		if (k->set_keys == NULL || k->set_gen == NULL)
+			return -1;
+		k->set_slots = 0;
+	}
+	if (++k->gen == 0) {
+		memset(k->set_gen, 0, SET_SLOTS * sizeof(*k->set_gen));
+		k->gen = 1;
+	}
+	k->set_slots = 0;
+	return 0;
+}
+
+static uint32_t
+set_hash(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x45d9f3bu;
+	x ^= x >> 16;
+	return x;
+}
+
+static void
+set_add(struct knowledge *k, uint32_t key)
+{
+	uint32_t i;
+
+	if (k->set_slots >= SET_SLOTS / 2)
+		return;
+	for (i = set_hash(key) & (SET_SLOTS - 1); k->set_gen[i] == k->gen;
+	     i = (i + 1) & (SET_SLOTS - 1))
+		if (k->set_keys[i] == key)
+			return;
+	k->set_gen[i] = k->gen;
+	k->set_keys[i] = key;
+	k->set_slots++;
+}
+
+static int
+set_has(const struct knowledge *k, uint32_t key)
+{
+	uint32_t i;
+
+	for (i = set_hash(key) & (SET_SLOTS - 1); k->set_gen[i] == k->gen;
+	     i = (i + 1) & (SET_SLOTS - 1))
+		if (k->set_keys[i] == key)
+			return 1;
+	return 0;
+}
+
+static void
+set_add_word(struct knowledge *k, uint32_t wid)
+{
+	const struct lex_word *w = lexicon_get(k->lx, wid);
+	const uint32_t *con = lexicon_concepts(k->lx, w);
+	uint32_t j;
+
+	set_add(k, TAG_STEM | w->stem);
+	for (j = 0; j < w->ncore; j++)
+		set_add(k, con[j]);
+	for (j = 0; j < w->nhyper; j++)
+		set_add(k, TAG_HYPER | con[w->ncore + j]);
+}
+
+/* How well the words in the set cover word wid: 1 same stem, 0.9 synonym, 0.7
+ * one step apart. */
+static double
+set_cover(const struct knowledge *k, uint32_t wid)
+{
+	const struct lex_word *w = lexicon_get(k->lx, wid);
+	const uint32_t *con = lexicon_concepts(k->lx, w);
+	uint32_t j;
+
+	if (set_has(k, TAG_STEM | w->stem))
+		return 1.0;
+	for (j = 0; j < w->ncore; j++)
+		if (set_has(k, con[j]))
+			return 0.9;
+	for (j = 0; j < w->ncore; j++)
+		if (set_has(k, TAG_HYPER | con[j]))
+			return 0.7;
+	for (j = 0; j < w->nhyper; j++)
+		if (set_has(k, con[w->ncore + j]))
+			return 0.7;
+	return 0.0;
+}
+
+/* Coverage of a word by the whole knowledge. */
+static double
+global_cover(const struct knowledge *k, uint32_t wid)
+{
+	const struct lex_word *w = lexicon_get(k->lx, wid);
+	const uint32_t *con = lexicon_concepts(k->lx, w);
+	uint32_t j;
+
+	if (u32map_get(&k->stem_df, w->stem))
+		return 0.4;
+	for (j = 0; j < w->ncore; j++)
+		if (u32map_get(&k->con_df, con[j] + 1))
+			return 0.3;
+	return 0.0;
+}
+
+/* Two words are the same concept (same stem, synonyms, or one step apart). */
+static int
+words_match(const struct knowledge *k, uint32_t a, uint32_t b)
+{
+	const struct lex_word *wa = lexicon_get(k->lx, a);
+	const struct lex_word *wb = lexicon_get(k->lx, b);
+	const uint32_t *ca, *cb;
+	uint32_t i, j;
+
+	if (a == b || wa->stem == wb->stem)
+		return 1;
+	ca = lexicon_concepts(k->lx, wa);
+	cb = lexicon_concepts(k->lx, wb);
+	for (i = 0; i < (uint32_t)wa->ncore + wa->nhyper; i++)
+		for (j = 0; j < (uint32_t)wb->ncore + wb->nhyper; j++)
+			if (ca[i] == cb[j] && (i < wa->ncore || j < wb->ncore))
+				return 1;
+	return 0;
+}
+
+/* --- result building --- */
+
+static int
+result_add_claim(struct claims_result *r, const struct doc *d,
+    const struct sentence *s, double novelty, const struct ksent *near,
+    uint64_t near_id, const char *why)
+{
+	struct claims_claim *nc, *c;
+
+	nc = realloc(r->claims, (r->nclaims + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return -1;
+	r->claims = nc;
+	c = &r->claims[r->nclaims];
+	memset(c, 0, sizeof(*c));
+	c->text = strndup(d->text + s->off, s->len);
+	c->off = s->off;
+	c->len = s->len;
+	c->novelty = novelty;
+	c->nearest = near ? strdup(near->text) : NULL;
+	c->nearest_id = near_id;
+	c->why = strdup(why);
+	if (c->text == NULL || (near && c->nearest == NULL) || c->why == NULL) {
+		free(c->text);
+		free(c->nearest);
+		free(c->why);
+		return -1;
+	}
+	r->nclaims++;
+	return 0;
+}
+
+static char *
+figure_subject(const struct knowledge *k, const struct figure *f)
+{
+	char buf[256];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < f->nhead && n + 1 < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    n ? " " : "", lexicon_word_text(k->lx, f->head[i]));
+	for (i = 0; i < f->nctx && i < 4 && n + 1 < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    i == 0 ? (n ? " (" : "(") : ", ",
+		    lexicon_word_text(k->lx, f->ctx[i]));
+	if (f->nctx && n + 2 < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, ")");
+	return strdup(buf);
+}
+
+static int
+result_add_change(struct claims_result *r, const struct knowledge *k,
+    const struct kfig *old, const struct doc *d, const struct sentence *s,
+    const struct figure *nf)
+{
+	struct claims_change *nc, *c;
+	size_t i;
+
+	for (i = 0; i < r->nchanges; i++)
+		if (r->changes[i].new.value == nf->value &&
+		    strcmp(r->changes[i].old.sentence,
+			k->sents[old->sent].text) == 0)
+			return 0;
+	nc = realloc(r->changes, (r->nchanges + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return -1;
+	r->changes = nc;
+	c = &r->changes[r->nchanges];
+	memset(c, 0, sizeof(*c));
+	c->subject = figure_subject(k, &old->f);
+	c->old.text = strdup(old->text);
+	c->old.value = old->f.value;
+	c->old.sentence = strdup(k->sents[old->sent].text);
+	c->new.text = knowledge_tok_text(d, nf->tok_begin, nf->tok_end);
+	c->new.value = nf->value;
+	c->new.sentence = strndup(d->text + s->off, s->len);
+	if (c->subject == NULL || c->old.text == NULL ||
+	    c->old.sentence == NULL || c->new.text == NULL ||
+	    c->new.sentence == NULL) {
+		free(c->subject);
+		free(c->old.text);
+		free(c->old.sentence);
+		free(c->new.text);
+		free(c->new.sentence);
+		return -1;
+	}
+	r->nchanges++;
+	return 0;
+}
+
+void
+claims_result_free(struct claims_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nclaims; i++) {
+		free(r->claims[i].text);
+		free(r->claims[i].nearest);
+		free(r->claims[i].why);
+	}
+	free(r->claims);
+	for (i = 0; i < r->nchanges; i++) {
+		free(r->changes[i].subject);
+		free(r->changes[i].old.text);
+		free(r->changes[i].old.sentence);
+		free(r->changes[i].new.text);
+		free(r->changes[i].new.sentence);
+	}
+	free(r->changes);
+	free(r->corroborated);
+	free(r->matched_terms);
+	free(r);
+}
+
+/* --- page furniture --- */
+
+static const char *const furniture[] = { "read more", "subscribe", "sign up",
+	"newsletter", "click here", "share this", "share on", "follow us",
+	"all rights reserved", "copyright", "\xc2\xa9",
+	"photo:", "image:", "getty images", "advertisement",
+	"related:", "most read", "cookies", "log in", "download the app",
+	"listen to", "watch:", "recommended", "you may also like", "sponsored",
+	"contact us", "privacy policy", "reuters/", "ap photo", "afp via",
+	"file photo" };
+
+static int
+is_furniture(const struct knowledge *k, const struct doc *d,
+    const struct sentence *s, const struct units *u)
+{
+	uint32_t i, words = 0, caps = 0;
+	const struct token *t;
+	size_t f, n;
+
+	for (i = s->tok_begin; i < s->tok_end; i++) {
+		t = &d->toks[i];
+		if (t->kind != TOK_WORD)
+			continue;
+		words++;
+		if (t->flags & (TF_CAP | TF_ALLCAP))
+			caps++;
+	}
+	if (u->nwords < (uint32_t)k->params.min_words)
+		return 1;
+	if (words < 25) {
+		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++) {
+			n = strlen(furniture[f]);
+			if (s->len >= n &&
+			    memmem(d->text + s->off, s->len, furniture[f], n))
+				return 1;
+			/* case-insensitive for ASCII patterns */
+			for (i = 0; i + n <= s->len; i++)
+				if (strncasecmp(d->text + s->off + i,
+					furniture[f], n) == 0)
+					return 1;
+		}
+	}
+	/* bylines and headings: no final punctuation, title case, short */
+	if ((s->flags & SF_NOTERM) && !(s->flags & SF_BULLET) &&
+	    (words <= 8 || caps * 2 > words))
+		return 1;
+	if ((s->flags & SF_NOTERM) && words <= 6)
+		return 1;
+	if (words <= 8 && s->len > 3 &&
+	    strncmp(d->text + s->off, "By ", 3) == 0)
+		return 1;
+	return 0;
+}
+
+/* --- figures --- */
+
+/* How well a known figure's subject matches a new figure's. */
+static double
+subject_score(const struct knowledge *k, const struct figure *nf,
+    const struct figure *of, int *head_hit)
+{
+	double sc = 0;
+	int i, j, hh = 0, ctx = 0;
+
+	for (i = 0; i < nf->nhead; i++)
+		for (j = 0; j < of->nhead; j++)
+			if (words_match(k, nf->head[i], of->head[j]))
+				hh = 2;
+	if (!hh)
+		for (i = 0; i < nf->nhead; i++)
+			for (j = 0; j < of->nctx; j++)
+				if (words_match(k, nf->head[i], of->ctx[j]))
+					hh = 1;
+	for (i = 0; i < nf->nctx; i++)
+		for (j = 0; j < of->nctx; j++)
+			if (words_match(k, nf->ctx[i], of->ctx[j])) {
+				ctx++;
+				break;
+			}
+	sc = hh + 0.5 * (ctx > 4 ? 4 : ctx);
+	*head_hit = hh;
+	return sc;
+}
+
+static int
+kinds_compatible(enum fig_kind a, enum fig_kind b)
+{
+	return a == b;
+}
+
+enum fig_verdict { FIGV_KNOWN, FIGV_NEW, FIGV_CHANGED, FIGV_IGNORE };
+
+static enum fig_verdict
+figure_judge(struct knowledge *k, const struct figure *nf,
+    const struct kfig **changed_from)
+{
+	const struct lex_word *w;
+	const struct kfig *best = NULL, *same = NULL;
+	struct vec32 *list;
+	double sc, best_sc = 0;
+	uint32_t i, j, key;
+	int hh, which;
+
+	*changed_from = NULL;
+	if (nf->kind == FIG_DATE) {
+		if (nf->year == 0 && nf->month == 0)
+			return FIGV_IGNORE;
+		which = (nf->year && nf->month) ? 0 : (nf->month ? 1 : 2);
+		key = knowledge_date_key(nf, which);
+		return u32map_get(&k->dates, key) ? FIGV_KNOWN : FIGV_NEW;
+	}
+	if (nf->kind == FIG_TIME || nf->kind == FIG_VAGUE)
+		return FIGV_IGNORE;
+	for (i = 0; i < (uint32_t)nf->nhead + nf->nctx; i++) {
+		uint32_t wid =
+		    i < nf->nhead ? nf->head[i] : nf->ctx[i - nf->nhead];
+		w = lexicon_get(k->lx, wid);
+		list = knowledge_list(k, &k->fig_post, w->stem, 0);
+		if (list == NULL || list->n > DF_SCAN_MAX)
+			continue;
+		for (j = 0; j < list->n; j++) {
+			const struct kfig *kf = &k->figs[list->v[j]];
+			if (!kinds_compatible(kf->f.kind, nf->kind))
+				continue;
+			sc = subject_score(k, nf, &kf->f, &hh);
+			if (figures_same_value(nf, &kf->f)) {
+				if (sc >= 0.5 || nf->nhead == 0)
+					same = kf;
+				continue;
+			}
+			/* ordinals number a series: the noun is enough */
+			if (hh == 0 ||
+			    sc < (nf->kind == FIG_ORDINAL ? 1.5 : 2.0))
+				continue;
+			if (sc > best_sc ||
+			    (sc == best_sc && best && kf->seq > best->seq)) {
+				best = kf;
+				best_sc = sc;
+			}
+		}
+	}
+	if (same != NULL)
+		return FIGV_KNOWN;
+	if (best != NULL && figure_is_count(nf) && nf->kind != FIG_DURATION) {
+		*changed_from = best;
+		return FIGV_CHANGED;
+	}
+	return FIGV_NEW;
+}
+
+/* --- relevance --- */
+
+static int
+word_counts(const struct lex_word *w)
+{
+	return !(w->flags &
+		   (LEXW_STOP | LEXW_REPORT | LEXW_MONTH | LEXW_WEEKDAY)) &&
+	    w->spec > 0.0f;
+}
+
+struct rel_acc {
+	double all, match, names, topic;
+	int nnames, ntopic;
+	char terms[512];
+	size_t tl;
+};
+
+/*
+ * A story is named actors doing something on a topic: an article is about
+ * it when it shares both the story's names (words general English does not
+ * know: companies, products, people) and its topic words (rare English
+ * words: intercepted, surveillance).  Only core terms count: with several
+ * baseline documents, those that at least two of them use.
+ */
+static void
+rel_word(struct knowledge *k, struct rel_acc *ra, uint32_t wid, double mult)
+{
+	const struct lex_word *w = lexicon_get(k->lx, wid);
+	uint32_t *mask;
+	int term, core;
+	const char *tx;
+	size_t n;
+
+	if (!word_counts(w) || set_has(k, TAG_STEM | w->stem))
+		return;
+	set_add(k, TAG_STEM | w->stem);
+	ra->all += w->spec * mult;
+	mask = u32map_get(&k->story, w->stem);
+	term = u32map_get(&k->terms, w->stem) != NULL;
+	if (mask == NULL && !term)
+		return;
+	ra->match += w->spec * mult;
+	core = mask != NULL &&
+	    (k->nbaseline < 2 ? 1 : __builtin_popcount(*mask) >= 2);
+	if (!term && (!core || w->spec < DISTINCT_SPEC))
+		return;
+	/* Azure: an English word the story only uses as a name */
+	if (term || !(w->flags & LEXW_WORDNET) ||
+	    (!(w->flags & LEXW_PROPER) && u32map_get(&k->entw_df, w->stem) &&
+		!u32map_get(&k->lower_df, w->stem))) {
+		ra->names += term ? 1.5 : w->spec;
+		ra->nnames++;
+	} else {
+		ra->topic += w->spec;
+		ra->ntopic++;
+	}
+	tx = lexicon_word_text(k->lx, wid);
+	n = strlen(tx);
+	if (ra->tl + n + 2 < sizeof(ra->terms)) {
+		if (ra->tl)
+			ra->terms[ra->tl++] = ',';
+		memcpy(ra->terms + ra->tl, tx, n);
+		ra->tl += n;
+		ra->terms[ra->tl] = '\0';
+	}
+}
+
+/* --- sentences --- */
+
+static void
+nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
+    double *topsc, int *ntop)
+{
+	const struct lex_word *w;
+	struct vec32 *list;
+	uint32_t i, j, sid;
+	size_t t;
+	double sc;
+	int m, q;
+
+	*ntop = 0;
+	if (k->acccap < k->nsents) {
+		float *na = realloc(k->acc, k->nsents * 2 * sizeof(*na));
+		uint32_t *nt = realloc(k->touched, k->nsents * 2 * sizeof(*nt));
+		if (na != NULL)
+			k->acc = na;
+		if (nt != NULL)
+			k->touched = nt;
+		if (na == NULL || nt == NULL)
+			return;
+		memset(k->acc + k->acccap, 0,
+		    (k->nsents * 2 - k->acccap) * sizeof(*na));
+		k->acccap = k->nsents * 2;
+	}
+	k->ntouched = 0;
+	for (i = 0; i < u->nwords; i++) {
+		w = lexicon_get(k->lx, u->words[i]);
+		list = knowledge_list(k, &k->stem_post, w->stem, 0);
+		if (list == NULL)
+			continue;
+		/* common words rank nothing; the oldest postings (baseline)
+		 * still count */
+		m = list->n > DF_SCAN_MAX ? 64 : (int)list->n;
+		for (j = 0; j < (uint32_t)m; j++) {
+			sid = list->v[j];
+			if (k->acc[sid] == 0.0f)
+				k->touched[k->ntouched++] = sid;
+			k->acc[sid] += w->spec;
+		}
+	}
+	for (t = 0; t < k->ntouched; t++) {
+		sid = k->touched[t];
+		sc = k->acc[sid] / (1.0 + 0.02 * k->sents[sid].nwords);
+		k->acc[sid] = 0.0f;
+		for (q = *ntop; q > 0 && topsc[q - 1] < sc; q--)
+			if (q < NEAREST) {
+				top[q] = top[q - 1];
+				topsc[q] = topsc[q - 1];
+			}
+		if (q < NEAREST) {
+			top[q] = sid;
+			topsc[q] = sc;
+			if (*ntop < NEAREST)
+				(*ntop)++;
+		}
+	}
+}
+
+static void
+why_add(char *why, size_t sz, const char *kind, const char *s, size_t n)
+{
+	size_t l = strlen(why);
+
+	if (l + strlen(kind) + n + 4 >= sz)
+		return;
+	snprintf(why + l, sz - l, "%s%s:%.*s", l ? "; " : "", kind, (int)n, s);
+}
+
+static int
+corroborated_add(struct claims_result *r, uint64_t id)
+{
+	uint64_t *nc;
+	size_t i;
+
+	for (i = 0; i < r->ncorroborated; i++)
+		if (r->corroborated[i] == id)
+			return 0;
+	nc = realloc(r->corroborated, (r->ncorroborated + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return -1;
+	r->corroborated = nc;
+	r->corroborated[r->ncorroborated++] = id;
+	return 0;
+}
+
+static int
+analyze_sentence(struct knowledge *k, const struct doc *d,
+    const struct sentence *s, struct units *u, struct claims_result *r)
+{
+	const struct lex_word *w;
+	const struct kfig *from;
+	uint32_t top[NEAREST], i, j;
+	double topsc[NEAREST], c, total = 0, unc = 0, units = 0, ratio, nov;
+	char why[512];
+	int ntop, novel, unknown;
+	enum fig_verdict v;
+	uint64_t near_id = 0;
+
+	units_extract(k, d, s, u);
+	if (is_furniture(k, d, s, u))
+		return 0;
+	why[0] = '\0';
+	nearest_sentences(k, u, top, topsc, &ntop);
+	if (set_prepare(k) == -1)
+		return -1;
+	for (i = 0; i < (uint32_t)ntop; i++)
+		for (j = 0; j < k->sents[top[i]].nwords; j++)
+			set_add_word(k, k->sents[top[i]].words[j]);
+	for (i = 0; i < u->nwords; i++) {
+		w = lexicon_get(k->lx, u->words[i]);
+		c = set_cover(k, u->words[i]);
+		if (c < 0.4) {
+			double g = global_cover(k, u->words[i]);
+			if (g > c)
+				c = g;
+		}
+		total += w->spec;
+		unc += w->spec * (1.0 - c);
+		if (c == 0.0 && w->spec >= 0.5) {
+			const char *tx = lexicon_word_text(k->lx, u->words[i]);
+			why_add(why, sizeof(why), "word", tx, strlen(tx));
+		}
+	}
+	for (i = 0; i < u->nents; i++) {
+		const struct unit_ent *e = &u->ents[i];
+		double maxspec = 0;
+		if (u32map_get(&k->ent_df, e->key))
+			continue;
+		unknown = 0;
+		for (j = 0; j < e->nwords; j++) {
+			w = lexicon_get(k->lx, e->words[j]);
+			if (u32map_get(&k->stem_df, w->stem) ||
+			    u32map_get(&k->entw_df, w->stem) ||
+			    global_cover(k, e->words[j]) > 0)
+				continue;
+			unknown = 1;
+			if (w->spec > maxspec)
+				maxspec = w->spec;
+		}
+		if (unknown && maxspec >= 0.5) {
+			units += 1;
+			why_add(why, sizeof(why), "entity",
+			    d->text + d->toks[e->tok_begin].off,
+			    d->toks[e->tok_end - 1].off +
+				d->toks[e->tok_end - 1].len -
+				d->toks[e->tok_begin].off);
+		}
+	}
+	for (i = 0; i < u->nfigs; i++) {
+		const struct figure *f = &u->figs[i];
+		v = figure_judge(k, f, &from);
+		if (v == FIGV_NEW) {
+			/* a new year is a fact; a bare month or day is vague */
+			units +=
+			    f->kind != FIG_DATE ? 1.0 : (f->year ? 0.75 : 0.5);
+			why_add(why, sizeof(why),
+			    f->kind == FIG_DATE ? "date" : "figure",
+			    d->text + d->toks[f->tok_begin].off,
+			    d->toks[f->tok_end - 1].off +
+				d->toks[f->tok_end - 1].len -
+				d->toks[f->tok_begin].off);
+		} else if (v == FIGV_CHANGED) {
+			if (result_add_change(r, k, from, d, s, f) == -1)
+				return -1;
+		}
+	}
+	ratio = total > 0 ? unc / total : 0;
+	/*
+	 * New when it carries a unit the knowledge lacks (a name, a figure; a
+	 * date counts half), or enough rare content that no known sentence
+	 * covers: about three uncovered content words.
+	 */
+	novel = units + UNC_WEIGHT * unc >= k->params.unit_min ||
+	    (ratio >= k->params.novelty_min && unc >= 1.0);
+	nov = ratio;
+	if (units > 0 && nov < 0.5 + 0.1 * units)
+		nov = 0.5 + 0.1 * units;
+	if (nov > 1.0)
+		nov = 1.0;
+	if (ntop > 0 && k->sents[top[0]].learned)
+		near_id = k->learned[k->sents[top[0]].learned - 1].id;
+	if (getenv("CLAIMS_DEBUG"))
+		fprintf(stderr,
+		    "  [%s] ratio=%.2f unc=%.2f units=%.1f %s | %.*s\n",
+		    novel ? "NEW" : "old", ratio, unc, units, why, (int)s->len,
+		    d->text + s->off);
+	if (!novel) {
+		if (near_id && ratio <= 0.3 &&
+		    corroborated_add(r, near_id) == -1)
+			return -1;
+		return 0;
+	}
+	return result_add_claim(
+	    r, d, s, nov, ntop ? &k->sents[top[0]] : NULL, near_id, why);
+}
+
+struct claims_result *
+claims_analyze(
+    struct knowledge *k, const char *title, const char *body, size_t len)
+{
+	struct claims_result *r;
+	struct units *u = NULL;
+	struct rel_acc ra;
+	uint32_t tw[64], i;
+	size_t ntw = 0, si;
+	double focus, names, topic;
+
+	r = calloc(1, sizeof(*r));
+	u = malloc(sizeof(*u));
+	if (r == NULL || u == NULL)
+		goto fail;
+	memset(&ra, 0, sizeof(ra));
+	if (title != NULL && *title != '\0') {
+		if (doc_parse(&k->doc, k->lx, title, strlen(title)) == -1)
+			goto fail;
+		for (i = 0; i < k->doc.ntok && ntw < SW_ARRAY_SIZE(tw); i++)
+			if (k->doc.toks[i].kind == TOK_WORD &&
+			    k->doc.toks[i].word != 0)
+				tw[ntw++] = k->doc.toks[i].word;
+	}
+	if (doc_parse(&k->doc, k->lx, body, len) == -1)
+		goto fail;
+	if (set_prepare(k) == -1)
+		goto fail;
+	for (i = 0; i < ntw; i++)
+		rel_word(k, &ra, tw[i], 2.0);
+	for (i = 0; i < k->doc.ntok; i++) {
+		const struct token *t = &k->doc.toks[i];
+		if (t->kind == TOK_WORD && t->word)
+			rel_word(k, &ra, t->word, 1.0);
+		else if (t->kind == TOK_NUM && i > 0 &&
+		    name_number(k, &k->doc, i)) {
+			uint32_t nw =
+			    lexicon_word(k->lx, k->doc.text + t->off, t->len);
+			if (nw != 0)
+				rel_word(k, &ra, nw, 1.0);
+		}
+	}
+	focus = ra.all > 0 ? ra.match / ra.all : 0;
+	names = ra.names / 2.0;
+	topic = ra.topic / 1.5;
+	r->relevance =
+	    (names > 1.0 ? 1.0 : names) * (topic > 1.0 ? 1.0 : topic);
+	r->relevant = r->relevance >= k->params.relevance_min;
+	r->matched_terms = strdup(ra.terms);
+	if (r->matched_terms == NULL)
+		goto fail;
+	if (getenv("CLAIMS_DEBUG"))
+		fprintf(stderr,
+		    "relevance %.3f focus %.3f names %.2f (%d) topic %.2f (%d) "
+		    "terms %s\n",
+		    r->relevance, focus, ra.names, ra.nnames, ra.topic,
+		    ra.ntopic, ra.terms);
+	if (!r->relevant)
+		goto out;
+	for (si = 0; si < k->doc.nsent; si++)
+		if (analyze_sentence(k, &k->doc, &k->doc.sents[si], u, r) == -1)
+			goto fail;
+out:
+	free(u);
+	return r;
+fail:
+	free(u);
+	claims_result_free(r);
+	return NULL;
+}

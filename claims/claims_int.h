@@ -1,0 +1,120 @@
+/* Internals shared by the claims engine's files: the knowledge layout and
+ * sentence units. */
+#ifndef SW_CLAIMS_INT_H
+#define SW_CLAIMS_INT_H
+
+#include "claims.h"
+#include "figures.h"
+#include "lexicon.h"
+#include "strtab.h"
+#include "text.h"
+
+#define UNIT_MAX_WORDS 64
+#define UNIT_MAX_ENTS 16
+#define UNIT_MAX_FIGS 16
+
+/* An entity in a sentence: interned key and its token words. */
+struct unit_ent {
+	uint32_t key; /* interned "stem stem ..." */
+	uint32_t words[6];
+	uint8_t nwords;
+	uint32_t tok_begin, tok_end;
+};
+
+/* What one sentence asserts, in comparable units. */
+struct units {
+	uint32_t words[UNIT_MAX_WORDS]; /* distinct content word ids */
+	uint16_t nwords;
+	struct unit_ent ents[UNIT_MAX_ENTS];
+	uint16_t nents;
+	struct figure figs[UNIT_MAX_FIGS];
+	uint16_t nfigs;
+	int quote, attributed, negated;
+};
+
+/* A known sentence. */
+struct ksent {
+	char *text;
+	uint32_t *words; /* distinct content word ids */
+	uint32_t *ents;	 /* entity keys */
+	uint16_t nwords, nents;
+	uint32_t learned; /* index + 1 into the learned items; 0: baseline */
+};
+
+/* A known figure. */
+struct kfig {
+	struct figure f;
+	char *text; /* as written */
+	uint32_t sent;
+	uint32_t seq; /* later figures supersede earlier ones */
+};
+
+struct vec32 {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
+struct knowledge {
+	struct lexicon *lx;
+	char *id;
+	struct claims_params params;
+	struct ksent *sents;
+	size_t nsents, sentcap;
+	struct kfig *figs;
+	size_t nfigs, figcap;
+	struct vec32 *lists; /* posting lists, referenced from the maps */
+	size_t nlists, listcap;
+	struct u32map stem_post; /* stem -> list index + 1 */
+	struct u32map stem_df;	 /* stem -> sentences holding it */
+	struct u32map con_df;	 /* core concept -> count */
+	struct u32map hyp_df;	 /* hypernym concept -> count */
+	struct u32map ent_df;	 /* entity key -> count */
+	struct u32map entw_df;	 /* stem of an entity word -> count */
+	struct u32map lower_df;	 /* stem seen in lower case -> count */
+	struct u32map
+	    fig_post;	     /* stem of a figure's subject or context -> list */
+	struct u32map dates; /* year*100+month (and 100*month) -> count */
+	struct u32map
+	    story;	    /* baseline stem -> bitmask of baseline documents */
+	uint32_t nbaseline; /* baseline documents added */
+	struct u32map terms; /* configured term stem -> 1 */
+	double story_mass;
+	struct claims_learned *learned;
+	size_t nlearned, learnedcap;
+	uint64_t next_id;
+	/* scratch for analysis */
+	float *acc;
+	size_t acccap;
+	uint32_t *touched;
+	size_t ntouched, touchedcap;
+	struct doc doc;
+	struct figure *figbuf;
+	size_t nfigbuf, figbufcap;
+	uint32_t *set_keys; /* generation-tagged set for coverage */
+	uint32_t *set_gen;
+	uint32_t set_slots, gen;
+};
+
+/* True when number token i is part of a name (Unit 8200, +972). */
+int name_number(struct knowledge *k, const struct doc *d, uint32_t i);
+/* Fill u from the sentence s of d. */
+void units_extract(struct knowledge *k, const struct doc *d,
+    const struct sentence *s, struct units *u);
+/* Add one sentence's units to the knowledge (learned: item index + 1, or 0).
+ * 0/-1. */
+int knowledge_index_sentence(struct knowledge *k, const struct doc *d,
+    const struct sentence *s, const struct units *u, uint32_t learned);
+/* Parse and index a whole text. 0/-1. */
+int knowledge_index_text(struct knowledge *k, const char *text, size_t len,
+    uint32_t learned, int baseline);
+/* Return the posting list for a key in map m (created on demand); NULL on
+ * failure. */
+struct vec32 *knowledge_list(
+    struct knowledge *k, struct u32map *m, uint32_t key, int create);
+/* Key of a date in the dates map: which 0 year+month, 1 month, 2 year; 0 when
+ * absent. */
+uint32_t knowledge_date_key(const struct figure *f, int which);
+/* The figure's text as written. Caller frees. */
+char *knowledge_tok_text(const struct doc *d, uint32_t tb, uint32_t te);
+
+#endif
