@@ -301,6 +301,12 @@ notify_payload_set_header(
 	struct notify_header *h = NULL;
 	char *n = NULL, *v;
 
+	if (*name == '\0' ||
+	    name[strspn(name,
+		"!#$%&'*+-.^_`|~0123456789"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz")] != '\0')
+		return -1;
 	for (size_t i = 0; i < p->nheaders; i++)
 		if (strcasecmp(p->headers[i].name, name) == 0)
 			h = &p->headers[i];

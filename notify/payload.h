@@ -28,8 +28,11 @@ int notify_format_parse(const char *s, enum notify_format *out);
 #define NOTIFY_NTFY_MAX 4096	     /* ntfy body, bytes (ntfy's own limit) */
 #define NOTIFY_SLACK_TOTAL 12000     /* Slack: characters in all blocks */
 
-/* Most headers a payload carries: format headers plus the three webhook-*. */
-#define NOTIFY_MAX_HEADERS 8
+/*
+ * Most headers a payload carries: the format's (ntfy: 3), the webhook's
+ * own from the config, and the three webhook-* ones.
+ */
+#define NOTIFY_MAX_HEADERS 32
 
 /* One HTTP request header; both strings owned, printable ASCII, no CR/LF. */
 struct notify_header {
@@ -64,7 +67,9 @@ void notify_payload_free(struct notify_payload *p);
 /*
  * Set header name to value on p, replacing an earlier one of the same name
  * (case-insensitive).  value is copied with CR, LF and other controls
- * replaced by spaces.  0, or -1 when the table is full or memory ran out.
+ * replaced by spaces.  0, or -1 when name is not an HTTP token, the table
+ * is full or memory ran out.  Call notify_payload_sign last, so the
+ * webhook-* headers cannot be overridden.
  */
 int notify_payload_set_header(
     struct notify_payload *p, const char *name, const char *value);

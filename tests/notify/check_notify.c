@@ -534,6 +534,12 @@ START_TEST(test_headers_replace_and_clean)
 	ck_assert_int_eq(notify_payload_set_header(&p, "x-A", "3"), 0);
 	ck_assert_uint_eq(p.nheaders, 1);
 	ck_assert_str_eq(notify_payload_header(&p, "X-A"), "3");
+	/* A name that is not a token could split the header block. */
+	ck_assert_int_eq(
+	    notify_payload_set_header(&p, "X-B: 1\r\nX-C", "v"), -1);
+	ck_assert_int_eq(notify_payload_set_header(&p, "", "v"), -1);
+	ck_assert_int_eq(notify_payload_set_header(&p, "X B", "v"), -1);
+	ck_assert_ptr_null(notify_payload_header(&p, "X-B"));
 	for (int i = 1; i < NOTIFY_MAX_HEADERS; i++) {
 		char n[16];
 
@@ -541,6 +547,7 @@ START_TEST(test_headers_replace_and_clean)
 		ck_assert_int_eq(notify_payload_set_header(&p, n, "v"), 0);
 	}
 	ck_assert_int_eq(notify_payload_set_header(&p, "X-Full", "v"), -1);
+	ck_assert_int_eq(notify_payload_set_header(&p, "X-A", "4"), 0);
 	notify_payload_free(&p);
 	notify_payload_free(&p);
 }

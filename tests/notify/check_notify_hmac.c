@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "sign.h"
@@ -193,9 +194,10 @@ START_TEST(test_openssl_cli_agrees)
 		fwrite(c->body, 1, c->len, f);
 		fclose(f);
 		if (strncmp(c->secret, "whsec_", 6) == 0) {
+			size_t slen = strlen(c->secret);
 			int n = EVP_DecodeBlock(key,
 			    (const unsigned char *)c->secret + 6,
-			    (int)strlen(c->secret + 6));
+			    (int)(slen - 6));
 
 			klen = (size_t)n - (strchr(c->secret, '=') != NULL) -
 			    (strstr(c->secret, "==") != NULL);
@@ -221,6 +223,83 @@ START_TEST(test_openssl_cli_agrees)
 }
 END_TEST
 
+static void
+write_doc_case(FILE *f, const struct hcase *c, const char *sig, int valid)
+{
+	char *body_hex = malloc(c->len * 2 + 1);
+	json_t *j;
+
+	body_hex[0] = '\0';
+	for (size_t i = 0; i < c->len; i++)
+		snprintf(body_hex + 2 * i, 3, "%02x", c->body[i]);
+	j = json_pack("{s:s, s:s, s:I, s:s, s:s, s:b}", "secret", c->secret,
+	    "id", c->id, "ts", (json_int_t)c->ts, "signature", sig, "body_hex",
+	    body_hex, "valid", valid);
+	ck_assert_ptr_nonnull(j);
+	json_dumpf(j, f, JSON_COMPACT);
+	fputc('\n', f);
+	json_decref(j);
+	free(body_hex);
+}
+
+START_TEST(test_doc_examples_agree)
+{
+	/* The receiver examples in docs/webhooks.md, run on our signatures. */
+	char path[] = "/tmp/check_notify_doc.XXXXXX", cmd[2048];
+	char sig[NOTIFY_SIGNATURE_SIZE], two[2 * NOTIFY_SIGNATURE_SIZE];
+	uint64_t x = 0x5851f42d4c957f2dULL;
+	struct hcase *c = malloc(sizeof(*c));
+	FILE *f = fdopen(mkstemp(path), "w");
+	int rc;
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 24; i++) {
+		hcase_make(c, &x, i % 3);
+		hcase_sign(c, sig, sizeof(sig));
+		switch (i % 4) {
+		case 0:
+			write_doc_case(f, c, sig, 1);
+			break;
+		case 1:
+			/* Rotation: a stale signature first, ours second. */
+			snprintf(two, sizeof(two), "v1,%s %s",
+			    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+			    sig);
+			write_doc_case(f, c, two, 1);
+			break;
+		case 2:
+			/* One byte of the body changed. */
+			if (c->len == 0)
+				c->body[c->len++] = 'x';
+			else
+				c->body[c->len / 2] ^= 0x20;
+			write_doc_case(f, c, sig, 0);
+			break;
+		default:
+			/* Signed for another id. */
+			c->id[0] = c->id[0] == 'z' ? 'y' : 'z';
+			write_doc_case(f, c, sig, 0);
+			break;
+		}
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	    "python3 '%s/tests/notify/doc_examples.py' '%s/docs/webhooks.md' "
+	    "'%s'",
+	    source_root(), source_root(), path);
+	if (system("openssl version >/dev/null 2>&1") != 0) {
+		fprintf(
+		    stderr, "openssl CLI not found: doc examples skipped\n");
+	} else {
+		rc = system(cmd);
+		ck_assert(WIFEXITED(rc));
+		ck_assert_int_eq(WEXITSTATUS(rc), 0);
+	}
+	unlink(path);
+	free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -237,6 +316,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_python_agrees);
 	tcase_add_test(tc, test_openssl_cli_agrees);
+	tcase_add_test(tc, test_doc_examples_agree);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
