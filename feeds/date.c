@@ -347,7 +347,7 @@ static int
 parse_loose(const char *s, int64_t *out)
 {
 	struct dparts d = { 0 };
-	int pm = -1, nums[3], nnum = 0;
+	int pm = -1, month_weak = 0, first_word = 1;
 	size_t i = 0;
 
 	while (s[i] != '\0') {
@@ -452,9 +452,8 @@ parse_loose(const char *s, int64_t *out)
 			} else {
 				return -1;
 			}
-			if (nnum < 3)
-				nums[nnum++] = v;
 			i = j;
+			first_word = 0;
 			/* ordinal suffixes: 1st, 2nd, 3rd, 4th */
 			if (isalpha((unsigned char)s[i]) &&
 			    isalpha((unsigned char)s[i + 1]) &&
@@ -483,9 +482,15 @@ parse_loose(const char *s, int64_t *out)
 			if (s[i] == '.')
 				i++; /* "Sept." "janv." */
 			int m = month_lookup(w), z;
-			if (m != 0 && !d.have_month) {
+			/*
+			 * A leading "mar.," may be a weekday (mardi, martes):
+			 * a later month name then wins over it.
+			 */
+			if (m != 0 && (!d.have_month || month_weak)) {
 				d.month = m;
 				d.have_month = 1;
+				month_weak = first_word &&
+				    (s[i] == ',' || s[i - 1] == '.');
 			} else if (strcmp(w, "am") == 0 ||
 			    strcmp(w, "pm") == 0) {
 				pm = w[0] == 'p';
@@ -506,11 +511,11 @@ parse_loose(const char *s, int64_t *out)
 				return -1; /* stray letter before any time */
 			}
 			/* weekday names and filler words are ignored */
+			first_word = 0;
 			continue;
 		}
 		i++;
 	}
-	(void)nums;
 	if (!d.have_month || !d.have_day || !d.have_year)
 		return -1;
 	if (pm >= 0) {

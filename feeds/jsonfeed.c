@@ -182,10 +182,10 @@ json_t *
 feed_doc_to_json(const struct feed_doc *doc)
 {
 	json_t *o = NULL, *feed = NULL, *entries = NULL;
-	const char *reason = doc->bozo_reason;
+	/* a document that gave nothing: say why, not the first parse error */
+	const char *reason =
+	    doc->error != FEED_OK ? doc->error_msg : doc->bozo_reason;
 
-	if (reason == NULL && doc->error != FEED_OK)
-		reason = doc->error_msg;
 	o = json_object();
 	feed = json_object();
 	entries = json_array();

@@ -979,8 +979,8 @@ struct idset {
 	size_t cap;
 };
 
-/* 1 when id is already in the set (among doc->entries[0..]); else adds it. */
-static int
+/* The position of the kept entry with this id, or -1 after adding it. */
+static long
 idset_check_add(
     struct idset *s, const struct feed_doc *doc, const char *id, size_t pos)
 {
@@ -990,19 +990,48 @@ idset_check_add(
 	while (s->hash[slot] != 0) {
 		if (s->hash[slot] == h &&
 		    strcmp(doc->entries[s->pos[slot]].id, id) == 0)
-			return 1;
+			return (long)s->pos[slot];
 		slot = (slot + 1) & (s->cap - 1);
 	}
 	s->hash[slot] = h;
 	s->pos[slot] = pos;
-	return 0;
+	return -1;
+}
+
+/*
+ * A derived id made unique by title, date, content and, for entries equal in
+ * all of those, the occurrence number: "h:" + FNV-1a 64.
+ */
+static char *
+link_title_id(const struct feed_entry *e, unsigned occurrence)
+{
+	char date[32] = "", *nid;
+	int64_t t = e->published != FEED_NO_DATE ? e->published : e->updated;
+	uint64_t h = FEED_FNV_INIT, c = feed_entry_content_hash(e);
+
+	if (t != FEED_NO_DATE)
+		feed_date_format(t, date, sizeof(date));
+	if (e->link != NULL)
+		h = feed_fnv1a(h, e->link, strlen(e->link));
+	h = feed_fnv1a(h, "", 1);
+	if (e->title != NULL)
+		h = feed_fnv1a(h, e->title, strlen(e->title));
+	h = feed_fnv1a(h, "\n", 1);
+	h = feed_fnv1a(h, date, strlen(date));
+	h = feed_fnv1a(h, &c, sizeof(c));
+	if (occurrence > 0)
+		h = feed_fnv1a(h, &occurrence, sizeof(occurrence));
+	nid = malloc(24);
+	if (nid != NULL)
+		snprintf(nid, 24, "h:%016llx", (unsigned long long)h);
+	return nid;
 }
 
 /*
  * One event per item: a repeated guid drops the later entry.  Entries
- * whose id is only their link may share it (a feed pointing every item at
- * its home page), so a repeated link-id becomes a hash of link, title and
- * date; only an entry equal in all three is dropped.
+ * without a guid may share a derived id (a feed pointing every item at its
+ * home page), so a repeated derived id becomes a hash of what the entry
+ * shows (see link_title_id); those are kept.
  */
 static void
 dedup_entries(struct feed_doc *doc)
@@ -1019,36 +1048,25 @@ dedup_entries(struct feed_doc *doc)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct feed_entry *e = &doc->entries[i];
-		int dup;
+		long prev;
 
 		if (out != i) {
 			doc->entries[out] = *e;
 			e = &doc->entries[out];
 		}
-		dup = idset_check_add(&s, doc, e->id, out);
-		if (dup && e->id_source == FEED_ID_LINK) {
-			char date[32] = "", *nid;
-			int64_t t = e->published != FEED_NO_DATE ? e->published
-								 : e->updated;
-			uint64_t h = FEED_FNV_INIT;
-			if (t != FEED_NO_DATE)
-				feed_date_format(t, date, sizeof(date));
-			h = feed_fnv1a(h, e->link, strlen(e->link) + 1);
-			if (e->title != NULL)
-				h = feed_fnv1a(h, e->title, strlen(e->title));
-			h = feed_fnv1a(h, "\n", 1);
-			h = feed_fnv1a(h, date, strlen(date));
-			nid = malloc(24);
-			if (nid != NULL) {
-				snprintf(nid, 24, "h:%016llx",
-				    (unsigned long long)h);
-				free(e->id);
-				e->id = nid;
-				e->id_source = FEED_ID_HASH;
-				dup = idset_check_add(&s, doc, e->id, out);
-			}
+		prev = idset_check_add(&s, doc, e->id, out);
+		/* bounded: a flood of equal entries costs at most 64 tries */
+		for (unsigned k = 0;
+		     prev >= 0 && e->id_source != FEED_ID_GUID && k < 64; k++) {
+			char *nid = link_title_id(e, k);
+			if (nid == NULL)
+				break;
+			free(e->id);
+			e->id = nid;
+			e->id_source = FEED_ID_HASH;
+			prev = idset_check_add(&s, doc, e->id, out);
 		}
-		if (dup) {
+		if (prev >= 0) {
 			entry_free(e);
 			doc->nduplicates++;
 			continue;
