@@ -162,7 +162,9 @@ secret_load(const char *path, const char *what, int check_mode,
 	struct stat st;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/* O_NONBLOCK: a FIFO planted as the secret must not hang start-up. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		snprintf(msg->error, sizeof(msg->error), "%s: %s", what,
 		    strerror(errno));
 		return NULL;

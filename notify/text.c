@@ -119,6 +119,17 @@ is_dropped(uint32_t cp)
 	    cp == 0xfeff;
 }
 
+/* Printable ASCII that no flag changes: copied as is. */
+static int
+is_plain(unsigned char c, unsigned flags)
+{
+	if (c < 0x20 || c >= 0x7f)
+		return 0;
+	if (c == ' ')
+		return !(flags & NTEXT_ONELINE);
+	return !((flags & NTEXT_SLACK) && (c == '&' || c == '<' || c == '>'));
+}
+
 /*
  * Walk s and append what survives cleaning to t (t NULL: only count) while
  * it stays within budget units.  Returns the units written; *all_out says
@@ -140,6 +151,36 @@ emit(struct ntext *t, const char *s, size_t n, unsigned flags,
 		uint32_t cp;
 		int is_space = 0;
 
+		if (is_plain(*p, flags)) {
+			/* A run of plain ASCII goes in with one copy. */
+			const unsigned char *q = p;
+			size_t run, pre = space_pending ? 1 : 0;
+
+			while (q < end && is_plain(*q, flags))
+				q++;
+			run = (size_t)(q - p);
+			if (t != NULL && used + pre + run > budget) {
+				*all_out = 0;
+				if (used + pre >= budget)
+					break;
+				run = budget - used - pre;
+			}
+			if (t != NULL &&
+			    ((pre && buf_append(&t->b, " ", 1) == -1) ||
+				buf_append(&t->b, p, run) == -1)) {
+				*oom_out = 1;
+				break;
+			}
+			if (t != NULL)
+				t->used += pre + run;
+			used += pre + run;
+			p += run;
+			space_pending = 0;
+			started = 1;
+			if (!*all_out)
+				break;
+			continue;
+		}
 		p += ntext_decode(p, (size_t)(end - p), &cp);
 		if (cp == '\n' || cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
 			if (flags & NTEXT_ONELINE)

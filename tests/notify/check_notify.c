@@ -852,6 +852,11 @@ START_TEST(test_secret_file)
 	ck_assert_ptr_nonnull(strstr(m.error, path));
 	ck_assert_ptr_null(notify_secret_from_file(tmpdir, &m));
 	ck_assert_ptr_nonnull(strstr(m.error, "not a regular file"));
+	/* A FIFO is refused at once instead of waiting for a writer. */
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(notify_secret_from_file(path, &m));
+	ck_assert_ptr_nonnull(strstr(m.error, "not a regular file"));
 	notify_secret_free(ref);
 }
 END_TEST
