@@ -9,8 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "payload.h"
-#include "text.h"
+#include "notify_payload.h"
+#include "notify_text.h"
 #include "util.h"
 
 /* Serialise reals the way people write them: 0.83, not 0.82999999999999996. */

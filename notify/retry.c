@@ -4,7 +4,7 @@
 
 #include <openssl/rand.h>
 
-#include "retry.h"
+#include "notify_retry.h"
 #include "util.h"
 
 static const char *const kind_names[NOTIFY_HTTP_KIND_COUNT] = {

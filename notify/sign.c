@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "sign.h"
+#include "notify_sign.h"
 
 #define WHSEC_PREFIX "whsec_"
 #define HMAC_LEN 32

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "text.h"
+#include "notify_text.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 

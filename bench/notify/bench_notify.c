@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payload.h"
-#include "sign.h"
+#include "notify.h"
 #include "util.h"
 
 /* Render and sign the alert until `seconds` have passed; returns per second. */

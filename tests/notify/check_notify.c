@@ -9,10 +9,8 @@
 #include <unistd.h>
 
 #include "alerts.h"
-#include "payload.h"
-#include "retry.h"
-#include "sign.h"
-#include "text.h"
+#include "notify.h"
+#include "notify_text.h"
 #include "util.h"
 
 /* The published Standard Webhooks test vector (spec libraries' tests). */

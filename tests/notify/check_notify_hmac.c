@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "sign.h"
+#include "notify.h"
 #include "sw_config.h"
 
 static const char *

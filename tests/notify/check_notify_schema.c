@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
-#include "payload.h"
+#include "notify.h"
 #include "sw_config.h"
 
 static const char *

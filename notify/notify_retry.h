@@ -83,7 +83,8 @@ struct notify_outcome {
  * schedule, a Retry-After on 429 or 5xx pushing the next attempt later
  * (never earlier, never past the ceiling); a retry that would fall after
  * the delivery's max age is moved to that moment, and a failure at or
- * past it is dead.
+ * past it is dead.  A re-queued dead delivery starts over: pass the
+ * re-queue time as first_attempt_at and count attempts afresh.
  */
 struct notify_outcome notify_classify(const struct notify_response *r,
     int64_t first_attempt_at, int64_t now, unsigned attempts,
