@@ -450,6 +450,33 @@ START_TEST(test_json_shrinks_past_ceiling)
 }
 END_TEST
 
+START_TEST(test_json_foreign_bulk)
+{
+	/* Unknown fields big enough to pass the ceiling on their own. */
+	json_t *a = alert_big(30, 500, 3, 3), *doc, *junk = json_array();
+	struct notify_payload p;
+	char err[200];
+
+	for (int i = 0; i < 3000; i++)
+		json_array_append_new(junk,
+		    json_string("0123456789abcdef0123"
+				"456789abcdef0123456789"
+				"abcdef0123456789abcdef"));
+	json_object_set(json_object_get(a, "story"), "extra", junk);
+	json_object_set_new(a, "extra", junk);
+	ck_assert_int_eq(notify_build(a, NOTIFY_FORMAT_JSON, &p), 0);
+	ck_assert_uint_le(p.len, NOTIFY_JSON_MAX);
+	doc = parse_body(&p);
+	ck_assert_ptr_null(json_object_get(doc, "extra"));
+	ck_assert_int_eq(notify_alert_check(doc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(
+	    json_array_size(json_object_get(doc, "new_claims")), 30);
+	json_decref(doc);
+	notify_payload_free(&p);
+	json_decref(a);
+}
+END_TEST
+
 START_TEST(test_hostile_text)
 {
 	json_t *a = alert_small();
@@ -1273,6 +1300,7 @@ notify_suite(void)
 	tcase_add_test(tc, test_limits_huge_alert);
 	tcase_add_test(tc, test_limits_at_many_sizes);
 	tcase_add_test(tc, test_json_shrinks_past_ceiling);
+	tcase_add_test(tc, test_json_foreign_bulk);
 	tcase_add_test(tc, test_hostile_text);
 	tcase_add_test(tc, test_ntfy_title_words);
 	tcase_add_test(tc, test_headers_replace_and_clean);
