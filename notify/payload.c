@@ -896,9 +896,13 @@ build_slack(const struct alert_view *v, struct notify_payload *out)
 
 	/* Header: plain text, so nothing to escape. */
 	if ((v->test && ntext_lit(&head, "[TEST] ") == -1) ||
-	    ntext_puts(&head, v->story_title, SIZE_MAX, NTEXT_ONELINE) == -1 ||
-	    slack_append(blocks, "header", "plain_text", ntext_str(&head)) ==
-		-1)
+	    ntext_puts(&head, v->story_title, SIZE_MAX, NTEXT_ONELINE) == -1)
+		goto out;
+	/* Slack refuses an empty text, and cleaning can leave nothing. */
+	if (head.used == 0 && ntext_lit(&head, "storywatch") == -1)
+		goto out;
+	if (slack_append(blocks, "header", "plain_text", ntext_str(&head)) ==
+	    -1)
 		goto out;
 
 	/* Article: a bold link, then kind, source and date. */
@@ -1092,8 +1096,8 @@ build_discord(const struct alert_view *v, struct notify_payload *out)
 		doc, "content", json_string(ntext_str(&content))) == -1)
 		goto out;
 
-	if (ntext_puts(&title, *v->title ? v->title : kind_label(v), SIZE_MAX,
-		f) == -1 ||
+	if (ntext_puts(&title, v->title, SIZE_MAX, f) == -1 ||
+	    (title.used == 0 && ntext_lit(&title, kind_label(v)) == -1) ||
 	    json_object_set_new(
 		embed, "title", json_string(ntext_str(&title))) == -1)
 		goto out;

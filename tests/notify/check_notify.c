@@ -477,6 +477,33 @@ START_TEST(test_json_foreign_bulk)
 }
 END_TEST
 
+START_TEST(test_nothing_left_after_cleaning)
+{
+	/* Titles of control characters only: never an empty required text. */
+	json_t *a = alert_small(), *doc;
+	struct notify_payload p;
+
+	json_object_set_new(json_object_get(a, "story"), "title",
+	    json_string("\x01\x02\t\xe2\x80\xae"));
+	json_object_set_new(
+	    json_object_get(a, "article"), "title", json_string("\x1b"));
+	ck_assert_int_eq(notify_build(a, NOTIFY_FORMAT_SLACK, &p), 0);
+	doc = parse_body(&p);
+	check_slack(doc, 0);
+	notify_payload_free(&p);
+	json_decref(doc);
+	ck_assert_int_eq(notify_build(a, NOTIFY_FORMAT_DISCORD, &p), 0);
+	doc = parse_body(&p);
+	check_discord(doc, 0);
+	ck_assert_uint_gt(
+	    jlen(json_array_get(json_object_get(doc, "embeds"), 0), "title"),
+	    0);
+	notify_payload_free(&p);
+	json_decref(doc);
+	json_decref(a);
+}
+END_TEST
+
 START_TEST(test_hostile_text)
 {
 	json_t *a = alert_small();
@@ -1301,6 +1328,7 @@ notify_suite(void)
 	tcase_add_test(tc, test_limits_at_many_sizes);
 	tcase_add_test(tc, test_json_shrinks_past_ceiling);
 	tcase_add_test(tc, test_json_foreign_bulk);
+	tcase_add_test(tc, test_nothing_left_after_cleaning);
 	tcase_add_test(tc, test_hostile_text);
 	tcase_add_test(tc, test_ntfy_title_words);
 	tcase_add_test(tc, test_headers_replace_and_clean);
