@@ -127,7 +127,7 @@ zone_lookup(const char *w, int *secs)
 	size_t n = strlen(w);
 
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strcmp(w, zones[i].name) == 0) {
+		if (w[0] == zones[i].name[0] && strcmp(w, zones[i].name) == 0) {
 			*secs = zones[i].hours * 3600;
 			return 0;
 		}
@@ -186,7 +186,7 @@ static int
 month_lookup(const char *w)
 {
 	for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++)
-		if (strcmp(w, months[i].name) == 0)
+		if (w[0] == months[i].name[0] && strcmp(w, months[i].name) == 0)
 			return months[i].month;
 	return 0;
 }

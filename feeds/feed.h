@@ -71,7 +71,9 @@ struct feed_doc {
 };
 
 struct feed_parse_opts {
-	const char *base_url; /* feed URL (or Content-Location); borrowed */
+	const char *base_url; /* URL the body came from; borrowed */
+	const char
+	    *content_location; /* HTTP Content-Location or NULL; borrowed */
 	const char
 	    *content_type;    /* HTTP Content-Type, charset used; borrowed */
 	size_t max_bytes;     /* refuse larger bodies (default 8 MiB) */

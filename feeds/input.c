@@ -562,7 +562,7 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 				i += 9;
 				continue;
 			}
-			if (n - i >= 9 &&
+			if (n - i >= 9 && p[i + 1] == '!' &&
 			    strncasecmp((const char *)p + i, "<!DOCTYPE", 9) ==
 				0) {
 				st = S_DOCTYPE;

@@ -222,8 +222,8 @@ int
 opml_parse_file(const char *path, struct opml_list *out)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0;
+	char *buf = NULL, *nb;
+	size_t n = 0, cap = 0, r;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -231,13 +231,24 @@ opml_parse_file(const char *path, struct opml_list *out)
 		add_error(out, path, 0, "%s", strerror(errno));
 		return -1;
 	}
-	buf = malloc(OPML_MAX_FILE + 1);
-	if (buf == NULL) {
-		fclose(f);
-		add_error(out, path, 0, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, OPML_MAX_FILE + 1, f);
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > OPML_MAX_FILE + 1)
+				cap = OPML_MAX_FILE + 1;
+			if (n == cap)
+				break;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				fclose(f);
+				free(buf);
+				add_error(out, path, 0, "out of memory");
+				return -1;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
 	if (ferror(f) || n > OPML_MAX_FILE) {
 		fclose(f);
 		free(buf);
@@ -247,7 +258,7 @@ opml_parse_file(const char *path, struct opml_list *out)
 		return -1;
 	}
 	fclose(f);
-	rc = opml_parse_buf(buf, n, path, out);
+	rc = opml_parse_buf(buf ? buf : "", n, path, out);
 	free(buf);
 	return rc;
 }

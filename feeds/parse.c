@@ -1150,27 +1150,38 @@ feed_parse_buf(const char *buf, size_t len, const struct feed_parse_opts *opts)
 {
 	struct feed_parse_opts def;
 	struct feed_doc *doc;
+	char *loc = NULL;
 
 	if (opts == NULL) {
 		feed_parse_opts_init(&def);
 		opts = &def;
 	}
+	if (opts->content_location != NULL &&
+	    opts->content_location[0] != '\0') {
+		/* RFC 3986 5.1.2: the base URI is the Content-Location */
+		def = *opts;
+		loc = feed_url_resolve(opts->base_url, opts->content_location,
+		    opts->max_url_len ? opts->max_url_len : 2048);
+		if (loc != NULL)
+			def.base_url = loc;
+		opts = &def;
+	}
 	feeds_init();
 	doc = calloc(1, sizeof(*doc));
 	if (doc == NULL)
-		return NULL;
+		goto out;
 	if (buf == NULL)
 		len = 0;
 	if (opts->max_bytes > 0 && len > opts->max_bytes) {
 		feed_doc_set_error(doc, FEED_ERR_TOO_LARGE,
 		    "document larger than the configured maximum");
 		feed_doc_set_bozo(doc, doc->error_msg);
-		return doc;
+		goto out;
 	}
 	if (is_blank((const unsigned char *)buf, len)) {
 		feed_doc_set_error(doc, FEED_ERR_EMPTY, "empty document");
 		feed_doc_set_bozo(doc, "empty document");
-		return doc;
+		goto out;
 	}
 	if (looks_like_json(
 		(const unsigned char *)buf, len, opts->content_type))
@@ -1179,5 +1190,7 @@ feed_parse_buf(const char *buf, size_t len, const struct feed_parse_opts *opts)
 		parse_xml(doc, buf, len, opts);
 	if (doc->error == FEED_OK)
 		finish_entries(doc, opts);
+out:
+	free(loc);
 	return doc;
 }

@@ -14,28 +14,33 @@ char *
 feed_str_clean(const char *s, size_t n, int collapse)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct sbuf b;
+	char *out, *o;
 	int space = 1; /* trims leading whitespace when collapsing */
 
-	sbuf_init(&b, n);
+	/* an invalid byte (1) becomes U+FFFD (3): the worst case */
+	if (n > (SIZE_MAX - 1) / 3 || (out = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	o = out;
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
 		if (c >= 0x80) {
 			uint32_t cp;
 			size_t l = feed_utf8_seq(p + i, n - i, &cp);
 			if (l == 0) {
-				sbuf_add_cp(&b, 0xfffd);
+				memcpy(o, "\xef\xbf\xbd", 3);
+				o += 3;
 				i++;
 			} else if (collapse &&
 			    (cp == 0xa0 || cp == 0x2028 || cp == 0x2029)) {
 				/* no-break and line separators as spaces */
 				if (!space)
-					sbuf_addc(&b, ' ');
+					*o++ = ' ';
 				space = 1;
 				i += l;
 				continue;
 			} else {
-				sbuf_add(&b, p + i, l);
+				memcpy(o, p + i, l);
+				o += l;
 				i += l;
 			}
 			space = 0;
@@ -45,23 +50,24 @@ feed_str_clean(const char *s, size_t n, int collapse)
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			if (collapse) {
 				if (!space)
-					sbuf_addc(&b, ' ');
+					*o++ = ' ';
 				space = 1;
 			} else if (c != '\r') {
-				sbuf_addc(&b, (char)c);
+				*o++ = (char)c;
 			} else if (i >= n || p[i] != '\n') {
-				sbuf_addc(&b, '\n');
+				*o++ = '\n';
 			}
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f)
 			continue;
-		sbuf_addc(&b, (char)c);
+		*o++ = (char)c;
 		space = 0;
 	}
-	if (collapse && b.len > 0 && b.data[b.len - 1] == ' ')
-		b.data[--b.len] = '\0';
-	return sbuf_steal(&b);
+	if (collapse && o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
 }
 
 void

@@ -200,6 +200,24 @@ START_TEST(test_atom_feed_link_resolution)
 }
 END_TEST
 
+START_TEST(test_content_location_base)
+{
+	struct feed_parse_opts o;
+	const char *doc = "<rss><channel><link>/home</link><item>"
+			  "<link>story</link></item></channel></rss>";
+	struct feed_doc *d;
+
+	feed_parse_opts_init(&o);
+	o.base_url = "http://a.example/feeds/rss";
+	o.content_location = "../other/dir/";
+	d = feed_parse_buf(doc, strlen(doc), &o);
+	ck_assert_str_eq(d->link, "http://a.example/home");
+	ck_assert_str_eq(
+	    d->entries[0].link, "http://a.example/other/dir/story");
+	feed_doc_free(d);
+}
+END_TEST
+
 START_TEST(test_categories)
 {
 	struct feed_doc *d =
@@ -832,6 +850,13 @@ START_TEST(test_opml)
 	ck_assert(strncmp(l.errors[0], "broken.opml:3: ", 15) == 0);
 	opml_list_free(&l);
 
+	char path[] = "/tmp/swfeeds-opml-XXXXXX";
+	write_tmp(path, good);
+	ck_assert_int_eq(opml_parse_file(path, &l), 0);
+	ck_assert_uint_eq(l.n, 2);
+	opml_list_free(&l);
+	unlink(path);
+
 	ck_assert_int_eq(opml_parse_file("/nonexistent.opml", &l), -1);
 	ck_assert(strncmp(l.errors[0], "/nonexistent.opml: ", 19) == 0);
 	opml_list_free(&l);
@@ -848,6 +873,7 @@ feeds_suite(void)
 	    (int)(sizeof(format_cases) / sizeof(format_cases[0])));
 	tcase_add_test(tc, test_atom_feed_link_resolution);
 	tcase_add_test(tc, test_categories);
+	tcase_add_test(tc, test_content_location_base);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("entries");
 	tcase_add_test(tc, test_id_derivation);
