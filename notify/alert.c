@@ -5,7 +5,7 @@
 
 #include <openssl/rand.h>
 
-#include "notify_payload.h"
+#include "payload.h"
 #include "util.h"
 
 /* What a field may be; several may be or'ed. */

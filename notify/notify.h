@@ -1,10 +1,9 @@
-/* notify/'s public interface: payload formats, Standard Webhooks signing, retry
- * policy. */
+/* notify/'s public interface: payloads, Standard Webhooks signing, retries. */
 #ifndef SW_NOTIFY_H
 #define SW_NOTIFY_H
 
-#include "notify_payload.h"
-#include "notify_retry.h"
-#include "notify_sign.h"
+#include "payload.h"
+#include "retry.h"
+#include "sign.h"
 
 #endif

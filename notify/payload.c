@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "notify_payload.h"
+#include "payload.h"
 #include "notify_text.h"
 #include "util.h"
 

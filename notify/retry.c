@@ -4,8 +4,7 @@
 
 #include <openssl/rand.h>
 
-#include "notify_retry.h"
-#include "util.h"
+#include "retry.h"
 
 static const char *const kind_names[NOTIFY_HTTP_KIND_COUNT] = {
 	[NOTIFY_HTTP_OK] = "ok",
@@ -190,18 +189,9 @@ notify_classify(const struct notify_response *r, int64_t first_attempt_at,
 	describe(r, why, sizeof(why));
 	deadline = first_attempt_at + policy->max_age_s;
 	if (now >= deadline) {
-		char age[32];
-
-		if (policy->max_age_s % 86400 == 0)
-			snprintf(age, sizeof(age), "%lldd",
-			    (long long)(policy->max_age_s / 86400));
-		else
-			duration_format((uint64_t)policy->max_age_s * 1000, age,
-			    sizeof(age));
+		/* The verdict says it is over; the reason stays the failure. */
 		o.verdict = NOTIFY_DEAD;
-		snprintf(o.reason, sizeof(o.reason),
-		    "%s; gave up after %u attempts over %s", why, attempts,
-		    age);
+		snprintf(o.reason, sizeof(o.reason), "%s", why);
 		return o;
 	}
 	delay = notify_retry_delay(policy, attempts, rng_cb, rng_arg);

@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "notify_sign.h"
+#include "sign.h"
 
 #define WHSEC_PREFIX "whsec_"
 #define HMAC_LEN 32

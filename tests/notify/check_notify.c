@@ -1192,7 +1192,7 @@ static const struct {
 	    1, "capped" },
 	/* ... and a failure at or past it is dead. */
 	{ NOTIFY_HTTP_ERROR, 500, -1, 31, 3 * DAY, NOTIFY_DEAD, -1, 0,
-	    "gave up after 31 attempts over 3d" },
+	    "HTTP 500" },
 	{ NOTIFY_HTTP_TIMEOUT, 0, -1, 40, 4 * DAY, NOTIFY_DEAD, -1, 0,
 	    "timed out" },
 };

@@ -69,7 +69,11 @@ struct notify_outcome {
 	int64_t next_at; /* NOTIFY_RETRY: when to try again (wall seconds) */
 	int64_t delay_s; /* NOTIFY_RETRY: next_at - now */
 	int retry_after; /* 1 when Retry-After set the delay */
-	/* One line for the log and status: no secrets, body cut to 80 bytes. */
+	/*
+	 * The failure in one line for the log and the stored last error
+	 * ("HTTP 503: \"busy\" (Retry-After 120s)", "timed out"): no secrets,
+	 * body cut to 80 printable bytes.  It does not repeat the verdict.
+	 */
 	char reason[256];
 };
 

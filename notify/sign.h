@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "notify_payload.h"
+#include "payload.h"
 
 /*
  * A signing key.  Opaque on purpose: there is no way to get the key bytes
