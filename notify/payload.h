@@ -57,8 +57,11 @@ struct notify_payload {
  * docs/webhook-payload.schema.json) in format fmt into out, which the caller
  * releases with notify_payload_free.  Over-long content is cut at character
  * boundaries with a visible note ("… and 7 more claims"); missing or
- * mistyped fields render as empty.  0, or -1 when alert is not an object or
- * memory ran out (out is then empty).
+ * mistyped fields render as empty.  The result depends only on alert, so
+ * a retry may rebuild the body instead of storing it.  Strings must be
+ * valid UTF-8 (jansson ensures it unless a *_nocheck call made them).
+ * 0, or -1 when alert is not an object or memory ran out (out is then
+ * empty).
  */
 int notify_build(
     const json_t *alert, enum notify_format fmt, struct notify_payload *out);
