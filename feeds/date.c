@@ -201,8 +201,13 @@ parse_offset(const char *s, int *secs)
 	if (s[0] != '+' && s[0] != '-')
 		return 0;
 	sign = s[0] == '-' ? -1 : 1;
-	if (digits(s + 1, 2, &h) < 0)
-		return 0;
+	if (digits(s + 1, 2, &h) < 0) {
+		/* "GMT-5" */
+		if (digits(s + 1, 1, &h) < 0 || s[2] == ':')
+			return 0;
+		*secs = sign * h * 3600;
+		return 2;
+	}
 	i = 3;
 	if (s[i] == ':')
 		i++;
@@ -238,6 +243,45 @@ parse_time(const char *s, struct dparts *d, int compact)
 		if (s[i] == ':' && digits(s + i + 1, 2, &d->sec) == 0)
 			i += 3;
 	}
+	if (s[i] == '.' || s[i] == ',') {
+		size_t j = i + 1;
+		while (isdigit((unsigned char)s[j]))
+			j++;
+		if (j > i + 1)
+			i = j;
+	}
+	d->have_time = 1;
+	return i;
+}
+
+/* 1-2 digit parts as sloppy feeds write them: "5:56:18", "1:2:3". */
+static size_t
+num12(const char *s, int *v)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return 0;
+	if (isdigit((unsigned char)s[1])) {
+		if (isdigit((unsigned char)s[2]))
+			return 0;
+		*v = (s[0] - '0') * 10 + (s[1] - '0');
+		return 2;
+	}
+	*v = s[0] - '0';
+	return 1;
+}
+
+static size_t
+parse_time_loose(const char *s, struct dparts *d)
+{
+	size_t i, k;
+
+	if ((i = num12(s, &d->hour)) == 0 || s[i] != ':')
+		return 0;
+	if ((k = num12(s + i + 1, &d->min)) == 0)
+		return 0;
+	i += 1 + k;
+	if (s[i] == ':' && (k = num12(s + i + 1, &d->sec)) > 0)
+		i += 1 + k;
 	if (s[i] == '.' || s[i] == ',') {
 		size_t j = i + 1;
 		while (isdigit((unsigned char)s[j]))
@@ -381,25 +425,10 @@ parse_loose(const char *s, int64_t *out)
 			if (isdigit((unsigned char)s[j]))
 				return -1;
 			if (s[j] == ':' && nd <= 2 && !d.have_time) {
-				size_t k;
-				char tmp[16] = "0";
-				/* allow one-digit hours: "5:56:18 PM" */
-				if (nd == 1) {
-					size_t l = strcspn(s + i, " \t,");
-					if (l > 12)
-						l = 12;
-					memcpy(tmp + 1, s + i, l);
-					tmp[l + 1] = '\0';
-					k = parse_time(tmp, &d, 0);
-					if (k == 0)
-						return -1;
-					i += k - 1;
-				} else {
-					k = parse_time(s + i, &d, 0);
-					if (k == 0)
-						return -1;
-					i += k;
-				}
+				size_t k = parse_time_loose(s + i, &d);
+				if (k == 0)
+					return -1;
+				i += k;
 				continue;
 			}
 			if (s[j] == '/' && !d.have_day && !d.have_month) {
@@ -516,8 +545,11 @@ parse_loose(const char *s, int64_t *out)
 		}
 		i++;
 	}
-	if (!d.have_month || !d.have_day || !d.have_year)
+	/* "January 2005": the first of the month, as W3CDTF partials */
+	if (!d.have_month || !d.have_year)
 		return -1;
+	if (!d.have_day)
+		d.day = 1;
 	if (pm >= 0) {
 		if (d.hour < 1 || d.hour > 12)
 			return -1;

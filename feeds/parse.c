@@ -530,6 +530,8 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 	struct feed_entry *e = feed_doc_add_entry(c->doc, cap);
 	char *dc_title = NULL, *dc_desc = NULL, *dc_creator = NULL,
 	     *alt_link = NULL;
+	char *atom_id = NULL;
+	xmlNodePtr guid = NULL;
 
 	if (e == NULL)
 		return -1;
@@ -544,9 +546,11 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 			else if (is(n, "link"))
 				set_str(&e->link,
 				    c->atom ? atom_link(c, n) : rss_link(c, n));
-			else if (is(n, "guid") || is(n, "id"))
+			else if (is(n, "guid") || is(n, "id")) {
+				if (e->id == NULL && is(n, "guid"))
+					guid = n;
 				set_str(&e->id, node_text(n));
-			else if (is(n, "author"))
+			} else if (is(n, "author"))
 				set_str(&e->author, author_name(n));
 			else if (is(n, "pubDate") || is(n, "published") ||
 			    is(n, "issued"))
@@ -607,6 +611,10 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 		} else if (k == NSC_ATOM) {
 			if (is(n, "link"))
 				set_str(&alt_link, atom_link(c, n));
+			else if (is(n, "title"))
+				set_str(&dc_title, atom_text(n));
+			else if (is(n, "id"))
+				set_str(&atom_id, node_text(n));
 			else if (is(n, "author"))
 				set_str(&dc_creator, author_name(n));
 			else if (is(n, "published"))
@@ -623,6 +631,16 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 	set_str(&e->summary, dc_desc);
 	set_str(&e->author, dc_creator);
 	set_str(&e->link, alt_link);
+	set_str(&e->id, atom_id);
+	/* a permalink guid is the article's address when <link> is missing */
+	if (e->link == NULL && guid != NULL && e->id != NULL &&
+	    (strncasecmp(e->id, "http://", 7) == 0 ||
+		strncasecmp(e->id, "https://", 8) == 0)) {
+		char *pl = attr(guid, "isPermaLink");
+		if (pl == NULL || strcasecmp(pl, "false") != 0)
+			e->link = resolve_link(c, guid, e->id);
+		free(pl);
+	}
 	/* RSS 1.0 names its items; CDF puts link and date in attributes */
 	if (e->id == NULL) {
 		xmlChar *about =

@@ -264,6 +264,25 @@ START_TEST(test_id_derivation)
 }
 END_TEST
 
+START_TEST(test_permalink_guid_as_link)
+{
+	struct feed_doc *d = parse(
+	    "<rss><channel>"
+	    "<item><guid>http://e.com/perma</guid></item>"
+	    "<item><guid isPermaLink=\"false\">http://e.com/not</guid></item>"
+	    "<item><guid>tag:x</guid></item>"
+	    "<item><guid>http://e.com/g</guid><link>http://e.com/l</link>"
+	    "</item></channel></rss>");
+
+	ck_assert_str_eq(d->entries[0].link, "http://e.com/perma");
+	ck_assert_ptr_null(d->entries[1].link);
+	ck_assert_ptr_null(d->entries[2].link);
+	ck_assert_str_eq(d->entries[3].link, "http://e.com/l");
+	ck_assert_str_eq(d->entries[3].id, "http://e.com/g");
+	feed_doc_free(d);
+}
+END_TEST
+
 START_TEST(test_id_fnv_known_value)
 {
 	struct feed_entry e = {
@@ -878,6 +897,7 @@ feeds_suite(void)
 	tc = tcase_create("entries");
 	tcase_add_test(tc, test_id_derivation);
 	tcase_add_test(tc, test_id_fnv_known_value);
+	tcase_add_test(tc, test_permalink_guid_as_link);
 	tcase_add_test(tc, test_long_id_hashed);
 	tcase_add_test(tc, test_dedup_guid);
 	tcase_add_test(tc, test_dedup_flood);
