@@ -375,6 +375,13 @@ is_name_start(unsigned char c)
 }
 
 static int
+is_name_char(unsigned char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
+	    c == '.';
+}
+
+static int
 is_xml_char(uint32_t cp)
 {
 	return cp == 0x9 || cp == 0xa || cp == 0xd ||
@@ -496,6 +503,7 @@ enum scan_state {
 	S_CDATA,
 	S_PI,
 	S_DOCTYPE,
+	S_RAW, /* inside HTML script or style, until raw */
 };
 
 /*
@@ -509,6 +517,7 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 	enum scan_state st = S_TEXT;
 	size_t i = 0, run = 0, tokens = 0;
 	unsigned char quote = 0;
+	const char *raw = NULL;
 	int in_subset = 0, in_ws = 1, ctrl = 0;
 
 #define FLUSH() sbuf_add(out, p + run, i - run)
@@ -584,6 +593,19 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 				tokens = 0;
 				quote = 0;
 				in_ws = 0;
+				/* HTML script and style hold raw text, not tags
+				 */
+				raw = NULL;
+				if (mode == INPUT_HTML && n - i >= 8 &&
+				    strncasecmp((const char *)p + i + 1,
+					"script", 6) == 0 &&
+				    !is_name_char(p[i + 7]))
+					raw = "</script";
+				else if (mode == INPUT_HTML && n - i >= 7 &&
+				    strncasecmp((const char *)p + i + 1,
+					"style", 5) == 0 &&
+				    !is_name_char(p[i + 6]))
+					raw = "</style";
 			}
 			break;
 		case S_TAG:
@@ -602,7 +624,7 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 			if (c == '"' || c == '\'') {
 				quote = (unsigned char)c;
 			} else if (c == '>') {
-				st = S_TEXT;
+				st = raw != NULL ? S_RAW : S_TEXT;
 			} else if (c == ' ' || c == '\t' || c == '\n' ||
 			    c == '\r') {
 				in_ws = 1;
@@ -617,6 +639,15 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 				    "element");
 			}
 			in_ws = 0;
+			break;
+		case S_RAW:
+			if (c == '<' && n - i >= strlen(raw) &&
+			    strncasecmp(
+				(const char *)p + i, raw, strlen(raw)) == 0) {
+				st = S_TAG;
+				tokens = 0;
+				raw = NULL;
+			}
 			break;
 		case S_COMMENT:
 			if (c == '-' && n - i >= 3 && p[i + 1] == '-' &&

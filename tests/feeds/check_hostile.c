@@ -313,6 +313,29 @@ START_TEST(test_attribute_flood)
 }
 END_TEST
 
+START_TEST(test_script_is_not_a_flood)
+{
+	size_t n = 5000, cap = n * 8 + 512;
+	char *page = malloc(cap), *p = page;
+	struct article *a;
+
+	/* "a<b" in a script, then thousands of words: not attributes */
+	p += sprintf(p, "<html><body><script>if (a<b) { f(");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "w%zu + ", i % 10);
+	p += sprintf(p,
+	    "); }</script><p>The article text is long enough "
+	    "to be kept, with a comma, and another one.</p>"
+	    "</body></html>");
+	a = article_extract(page, (size_t)(p - page), NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(strstr(a->text, "The article text"));
+	ck_assert_ptr_null(strstr(a->text, "w1"));
+	article_free(a);
+	free(page);
+}
+END_TEST
+
 START_TEST(test_deep_nesting)
 {
 	size_t n = 100000, cap = n * 8 + 128;
@@ -546,6 +569,7 @@ hostile_suite(void)
 	tcase_add_test(tc, test_parameter_entities_and_conditionals);
 	tcase_add_test(tc, test_xinclude_ignored);
 	tcase_add_test(tc, test_attribute_flood);
+	tcase_add_test(tc, test_script_is_not_a_flood);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_invalid_utf8_repaired);
 	tcase_add_test(tc, test_nul_and_controls);

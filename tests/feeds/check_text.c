@@ -156,6 +156,33 @@ START_TEST(test_article_pages)
 }
 END_TEST
 
+START_TEST(test_article_charset_precedence)
+{
+	static const char page[] =
+	    "<html><head><meta charset=\"utf-8\"><title>t</title></head>"
+	    "<body><p>Le caf\xe9 du coin a rouvert, apr\xe8s trois mois de "
+	    "travaux, selon la mairie.</p></body></html>";
+	static const char bom[] =
+	    "\xef\xbb\xbf<html><head><meta charset=\"iso-8859-1\"></head>"
+	    "<body><p>caf\xc3\xa9</p></body></html>";
+	struct article *a;
+
+	/* HTTP header beats meta */
+	a = article_extract(
+	    page, sizeof(page) - 1, "text/html; charset=windows-1252");
+	ck_assert_ptr_nonnull(strstr(a->text, "Le caf\xc3\xa9 du coin"));
+	article_free(a);
+	/* meta alone: bytes invalid in UTF-8 are replaced, never passed on */
+	a = article_extract(page, sizeof(page) - 1, "text/html");
+	ck_assert_ptr_nonnull(strstr(a->text, "Le caf\xef\xbf\xbd du coin"));
+	article_free(a);
+	/* a BOM beats both */
+	a = article_extract(bom, sizeof(bom) - 1, "text/html; charset=koi8-r");
+	ck_assert_str_eq(a->text, "caf\xc3\xa9");
+	article_free(a);
+}
+END_TEST
+
 START_TEST(test_article_degenerate)
 {
 	struct article *a = article_extract("", 0, NULL);
@@ -183,6 +210,7 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_article_pages, 0,
 	    (int)(sizeof(page_cases) / sizeof(page_cases[0])));
 	tcase_add_test(tc, test_article_degenerate);
+	tcase_add_test(tc, test_article_charset_precedence);
 	suite_add_tcase(s, tc);
 	return s;
 }
