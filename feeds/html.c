@@ -650,6 +650,14 @@ page_title(xmlNodePtr root)
 	return NULL;
 }
 
+static int
+is_heading(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    (n->name[0] == 'h' || n->name[0] == 'H') && n->name[1] >= '1' &&
+	    n->name[1] <= '6' && n->name[2] == '\0';
+}
+
 /* The top candidate and the siblings readability would append to it. */
 static void
 emit_article(
@@ -662,32 +670,48 @@ emit_article(
 		emit(em, top, 0);
 		return;
 	}
-	for (xmlNodePtr s = parent->children; s != NULL; s = s->next) {
-		struct ninfo *ni;
-		int append = 0;
-		if (s->type != XML_ELEMENT_NODE)
-			continue;
-		ni = info_of(x, s);
-		if (s == top) {
-			append = 1;
-		} else if (ni != NULL) {
-			double ss = ni->candidate
-			    ? ni->score * (1 - link_density(ni))
-			    : 0;
-			if (ni->candidate && ss >= threshold)
+	xmlNodePtr last = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		int before_last = 1;
+		for (xmlNodePtr s = parent->children; s != NULL; s = s->next) {
+			struct ninfo *ni;
+			int append = 0;
+			if (s->type != XML_ELEMENT_NODE)
+				continue;
+			ni = info_of(x, s);
+			if (s == top) {
 				append = 1;
-			else if (is_tag(s, "p") && ni->text > 80 &&
-			    link_density(ni) < 0.25)
+			} else if (ni != NULL) {
+				double ss = ni->candidate
+				    ? ni->score * (1 - link_density(ni))
+				    : 0;
+				if (ni->candidate && ss >= threshold)
+					append = 1;
+				else if (is_tag(s, "p") && ni->text > 80 &&
+				    link_density(ni) < 0.25)
+					append = 1;
+			}
+			if (pass == 0) {
+				if (append)
+					last = s;
+				continue;
+			}
+			/* headings between kept blocks belong to the text */
+			if (!append && before_last && is_heading(s) &&
+			    ni != NULL && link_density(ni) < 0.5)
 				append = 1;
-		}
-		if (append) {
-			xmlNodePtr next = s->next;
-			/* emit this one node only */
-			s->next = NULL;
-			sbuf_addc(&em->b, '\n');
-			emit(em, s, 0);
-			sbuf_addc(&em->b, '\n');
-			s->next = next;
+			if (s == last)
+				before_last = 0;
+			if (append) {
+				xmlNodePtr next = s->next;
+				/* emit this one node only */
+				s->next = NULL;
+				sbuf_addc(&em->b, '\n');
+				emit(em, s, 0);
+				sbuf_addc(&em->b, '\n');
+				s->next = next;
+			}
 		}
 	}
 }
