@@ -291,7 +291,8 @@ static const char *const unlikely[] = { "-ad-", "banner", "breadcrumb", "combx",
 	"supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
 	"yom-remote", "cookie", "consent", "newsletter", "subscribe", "share",
 	"promo", "outbrain", "taboola", "modal", "signup", "navbar", "masthead",
-	"paywall" };
+	"paywall", "advert", "ad-slot", "adslot", "ad-container", "recirc",
+	"trending", "most-read", "mostread" };
 static const char *const maybe[] = { "and", "article", "body", "column",
 	"content", "main", "shadow", "story" };
 static const char *const positive[] = { "article", "body", "content", "entry",
@@ -300,7 +301,7 @@ static const char *const negative[] = { "hidden", "combx", "comment", "com-",
 	"contact", "foot", "footnote", "masthead", "media", "meta", "outbrain",
 	"promo", "related", "scroll", "share", "shoutbox", "sidebar",
 	"skyscraper", "sponsor", "shopping", "tags", "tool", "widget", "cookie",
-	"banner" };
+	"banner", "advert", "ad-slot" };
 
 #define MATCHES(s, set) matches_any((s), (set), sizeof(set) / sizeof((set)[0]))
 
