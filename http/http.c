@@ -192,6 +192,9 @@ ctx_apply_limits(struct http_ctx *ctx, const struct http_limits *in)
 	return 0;
 }
 
+/* The body reported when not even one byte could be allocated. */
+static char empty_body[1];
+
 static void ctx_pump(struct http_ctx *ctx);
 static void ctx_destroy(struct http_ctx *ctx);
 
@@ -486,21 +489,16 @@ req_deliver(struct http_req *r, struct http_result *res)
 	ctx->st.completed++;
 	if (res->kind != HTTP_R_OK && res->kind != HTTP_R_NOT_MODIFIED)
 		ctx->st.failed++;
+	/* Callers may treat the body as a C string without checks. */
+	res->body =
+	    r->body.data != NULL ? buf_steal(&r->body, NULL) : calloc(1, 1);
 	if (res->body == NULL) {
-		/* Callers may treat the body as a C string without checks. */
-		res->body = r->body.data != NULL ? buf_steal(&r->body, NULL)
-						 : calloc(1, 1);
-	}
-	if (res->body == NULL) {
-		static char empty[1];
-
-		res->body = empty;
+		res->body = empty_body;
 		res->body_len = 0;
-		r->cb(r, res, r->arg);
-	} else {
-		r->cb(r, res, r->arg);
-		free(res->body);
 	}
+	r->cb(r, res, r->arg);
+	if (res->body != empty_body)
+		free(res->body);
 	req_free(r);
 }
 
@@ -511,12 +509,10 @@ http_result_steal_body(struct http_result *res, size_t *len_out)
 
 	if (len_out != NULL)
 		*len_out = res->body_len;
-	if (b == NULL || res->body_len == 0) {
-		/* The empty placeholder may be static: hand out a fresh one. */
-		res->body = NULL;
-		return b != NULL ? calloc(1, 1) : NULL;
-	}
 	res->body = NULL;
+	/* The out-of-memory placeholder is static: hand out a fresh one. */
+	if (b == empty_body)
+		return calloc(1, 1);
 	return b;
 }
 
