@@ -540,7 +540,19 @@ load_feeds(struct loader *L, json_t *arr)
 			err_at(L, p, 0, "duplicate feed id \"%s\"", f->id);
 		}
 		if (get_string(L, obj, path, "url", 1, &f->url) == 0 &&
-		    !url_scheme_ok(f->url, 1)) {
+		    strncasecmp(f->url, "file:", 5) == 0 &&
+		    strncmp(f->url + 5, "//", 2) != 0 && f->url[5] != '\0') {
+			/* file:relative/path is relative to the config file. */
+			char *abs = resolve_path(L, f->url + 5), *u = NULL;
+
+			if (abs != NULL &&
+			    asprintf(&u, "file://%s", abs) >= 0) {
+				free(f->url);
+				f->url = u;
+			}
+			free(abs);
+		}
+		if (f->url != NULL && !url_scheme_ok(f->url, 1)) {
 			snprintf(p, sizeof(p), "%s.url", path);
 			err_at(L, p, 0,
 			    "expected an http://, https:// or file:// URL");

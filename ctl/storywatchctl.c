@@ -37,9 +37,10 @@ typedef int (*render_fn)(json_t *data);
 /* How a daemon command's arguments are read from the command line. */
 enum arg_kind {
 	ARGS_NONE,
-	ARGS_OPT_ID,  /* [ID] -> {"id": ID} */
-	ARGS_ID,      /* ID -> {"id": ID} */
-	ARGS_OPTIONS, /* --name VALUE pairs, see the table */
+	ARGS_OPT_ID,	/* [ID] -> {"id": ID} */
+	ARGS_ID,	/* ID -> {"id": ID} */
+	ARGS_OPTIONS,	/* --name VALUE pairs, see the table */
+	ARGS_REDELIVER, /* ALERT_ID | --dead, [--webhook ID] */
 };
 
 struct ctl_cmd {
@@ -53,6 +54,13 @@ struct ctl_cmd {
 };
 
 static int render_status(json_t *);
+static int render_feeds(json_t *);
+static int render_poll(json_t *);
+static int render_alerts(json_t *);
+static int render_deliveries(json_t *);
+static int render_redeliver(json_t *);
+static int render_test_webhook(json_t *);
+static int render_timeline(json_t *);
 static int render_generic(json_t *);
 
 static const char *const alerts_opts[] = { "story", "limit", NULL };
@@ -66,16 +74,22 @@ static const struct ctl_cmd commands[] = {
 	{ "reload", "reload", "re-read the configuration (as SIGHUP)",
 	    ARGS_NONE, render_generic, NULL, NULL },
 	{ "feeds", "feeds", "every feed with its state and last result",
-	    ARGS_NONE, render_generic, NULL, NULL },
+	    ARGS_NONE, render_feeds, NULL, NULL },
 	{ "poll", "poll [FEED_ID]", "poll one feed, or all, now", ARGS_OPT_ID,
-	    render_generic, NULL, NULL },
-	{ "alerts", "alerts [--story ID] [--limit N]", "recent alerts",
-	    ARGS_OPTIONS, render_generic, NULL, alerts_opts },
+	    render_poll, NULL, NULL },
+	{ "alerts", "alerts [--story ID] [--limit N]",
+	    "recent alerts, newest first", ARGS_OPTIONS, render_alerts, NULL,
+	    alerts_opts },
 	{ "deliveries", "deliveries [--webhook ID] [--state STATE]",
-	    "webhook outbox", ARGS_OPTIONS, render_generic, NULL,
+	    "the webhook outbox", ARGS_OPTIONS, render_deliveries, NULL,
 	    deliveries_opts },
+	{ "redeliver", "redeliver ALERT_ID | --dead [--webhook ID]",
+	    "queue an alert, or every dead delivery, again", ARGS_REDELIVER,
+	    render_redeliver, NULL, NULL },
+	{ "test-webhook", "test-webhook WEBHOOK_ID", "send a sample alert now",
+	    ARGS_ID, render_test_webhook, NULL, NULL },
 	{ "timeline", "timeline STORY", "the story as it developed", ARGS_ID,
-	    render_generic, NULL, NULL },
+	    render_timeline, NULL, NULL },
 #ifdef HAVE_CTL_PARSE
 	{ "parse", "parse [--base-url URL] [--content-type TYPE] FILE",
 	    "parse a saved feed file offline", ARGS_NONE, NULL, ctl_cmd_parse,
@@ -352,6 +366,8 @@ render_status(json_t *d)
 	if (json_is_object(del))
 		print_kv("deliveries", "%lld pending, %lld dead",
 		    jint(del, "pending"), jint(del, "dead"));
+	if (json_is_array(json_object_get(d, "stories_detail")))
+		stories = json_object_get(d, "stories_detail");
 	if (json_is_array(stories)) {
 		json_array_foreach(stories, i, s)
 		{
@@ -374,6 +390,241 @@ render_status(json_t *d)
 		    "");
 		if (err != NULL)
 			printf("%s\n", err);
+	}
+	return CTL_EXIT_OK;
+}
+
+/* "2026-11-23T17:38:01Z" -> "11-23 17:38"; "-" for null. */
+static const char *
+short_time(json_t *o, const char *key, char *buf, size_t len)
+{
+	const char *t = jstr(o, key, NULL);
+
+	if (t == NULL || strlen(t) < 16)
+		return "-";
+	snprintf(buf, len, "%.5s %.5s", t + 5, t + 11);
+	return buf;
+}
+
+static int
+render_feeds(json_t *d)
+{
+	json_t *feeds = json_object_get(d, "feeds"), *f;
+	size_t i;
+	int problems = 0;
+
+	printf("%-24s %-9s %-11s %-13s %4s %5s %4s %-11s\n", "FEED", "STATE",
+	    "LAST FETCH", "RESULT", "HTTP", "ITEMS", "ERRS", "NEXT POLL");
+	json_array_foreach(feeds, i, f)
+	{
+		char last[32], next[32], http[8];
+
+		snprintf(http, sizeof(http), "%lld", jint(f, "http_status"));
+		printf("%-24.24s %-9s %-11s %-13.13s %4s %5lld %4lld %-11s\n",
+		    jstr(f, "id", "?"), jstr(f, "state", "?"),
+		    short_time(f, "last_fetch", last, sizeof(last)),
+		    jstr(f, "last_result", "-"),
+		    jint(f, "http_status") ? http : "-", jint(f, "items"),
+		    jint(f, "consecutive_errors"),
+		    short_time(f, "next_poll", next, sizeof(next)));
+		if (jstr(f, "error", NULL) != NULL ||
+		    json_is_true(json_object_get(f, "bozo")))
+			problems = 1;
+	}
+	if (!problems)
+		return CTL_EXIT_OK;
+	printf("\n");
+	json_array_foreach(feeds, i, f)
+	{
+		if (jstr(f, "error", NULL) != NULL)
+			printf("%s: %s\n", jstr(f, "id", "?"),
+			    jstr(f, "error", ""));
+		if (json_is_true(json_object_get(f, "bozo")))
+			printf("%s: ill-formed (parsed anyway): %s\n",
+			    jstr(f, "id", "?"), jstr(f, "bozo_reason", "?"));
+	}
+	return CTL_EXIT_OK;
+}
+
+static int
+render_poll(json_t *d)
+{
+	json_t *list = json_object_get(d, "polling"), *v;
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		printf("nothing to poll (already in flight)\n");
+	json_array_foreach(list, i, v)
+	    printf("polling %s\n", json_string_value(v));
+	return CTL_EXIT_OK;
+}
+
+/* One claim or figure line, wrapped to the terminal's usual width. */
+static void
+print_wrapped(const char *lead, const char *text)
+{
+	size_t col = strlen(lead), indent = col;
+	const char *p = text;
+
+	printf("%s", lead);
+	while (*p != '\0') {
+		size_t w = strcspn(p, " ");
+
+		if (col + w > 78 && col > indent) {
+			printf("\n%*s", (int)indent, "");
+			col = indent;
+		}
+		printf("%.*s", (int)w, p);
+		col += w;
+		p += w;
+		if (*p == ' ') {
+			putchar(' ');
+			col++;
+			p++;
+		}
+	}
+	putchar('\n');
+}
+
+static void
+print_alert(json_t *a)
+{
+	json_t *art = json_object_get(a, "article");
+	json_t *story = json_object_get(a, "story");
+	json_t *claims = json_object_get(a, "new_claims");
+	json_t *figs = json_object_get(a, "changed_figures");
+	json_t *corr = json_object_get(a, "corroborated");
+	json_t *v;
+	size_t i;
+
+	printf("%s  %s  %s\n", jstr(a, "detected_at", "?"),
+	    jstr(story, "id", "?"), jstr(a, "id", "?"));
+	printf("  %s%s\n", jstr(art, "title", "(untitled)"),
+	    strcmp(jstr(a, "kind", ""), "article_updated") == 0 ? " (updated)"
+								: "");
+	printf("  %s  [%s]\n", jstr(art, "url", ""),
+	    jstr(json_object_get(art, "feed"), "id", "?"));
+	json_array_foreach(claims, i, v)
+	{
+		char lead[32];
+
+		snprintf(lead, sizeof(lead), "  + (%.2f) ",
+		    json_number_value(json_object_get(v, "novelty")));
+		print_wrapped(lead, jstr(v, "text", ""));
+	}
+	json_array_foreach(figs, i, v)
+	{
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%s: %s -> %s",
+		    jstr(v, "subject", "?"),
+		    jstr(json_object_get(v, "old"), "text", "?"),
+		    jstr(json_object_get(v, "new"), "text", "?"));
+		print_wrapped("  ~ ", line);
+	}
+	json_array_foreach(corr, i, v)
+	{
+		char lead[40];
+
+		snprintf(lead, sizeof(lead), "  = (x%lld) ", jint(v, "count"));
+		print_wrapped(lead, jstr(v, "text", ""));
+	}
+}
+
+static int
+render_alerts(json_t *d)
+{
+	json_t *alerts = json_object_get(d, "alerts"), *a;
+	size_t i;
+
+	if (json_array_size(alerts) == 0)
+		printf("no alerts yet\n");
+	json_array_foreach(alerts, i, a)
+	{
+		if (i > 0)
+			printf("\n");
+		print_alert(a);
+	}
+	return CTL_EXIT_OK;
+}
+
+static int
+render_deliveries(json_t *d)
+{
+	json_t *list = json_object_get(d, "deliveries");
+	json_t *hooks = json_object_get(d, "webhooks"), *v;
+	size_t i;
+
+	json_array_foreach(hooks, i, v) printf(
+	    "webhook %s (%s, %s%s): %lld delivered, %lld failed "
+	    "attempts%s%s\n",
+	    jstr(v, "id", "?"), jstr(v, "format", "?"), jstr(v, "state", "?"),
+	    json_is_true(json_object_get(v, "signed")) ? ", signed" : "",
+	    jint(v, "delivered"), jint(v, "failed"),
+	    jstr(v, "last_error", NULL) ? "; last error: " : "",
+	    jstr(v, "last_error", ""));
+	if (json_array_size(hooks) > 0)
+		printf("\n");
+	printf("%-38s %-12s %-10s %4s %4s %-20s %s\n", "ALERT", "WEBHOOK",
+	    "STATE", "TRY", "HTTP", "NEXT ATTEMPT", "LAST ERROR");
+	json_array_foreach(list, i, v) printf(
+	    "%-38s %-12.12s %-10s %4lld %4lld %-20s %s\n",
+	    jstr(v, "alert_id", "?"), jstr(v, "webhook", "?"),
+	    jstr(v, "state", "?"), jint(v, "attempts"), jint(v, "last_status"),
+	    jstr(v, "next_attempt", "-"), jstr(v, "last_error", ""));
+	return CTL_EXIT_OK;
+}
+
+static int
+render_redeliver(json_t *d)
+{
+	printf("%lld deliver%s queued again\n", jint(d, "queued"),
+	    jint(d, "queued") == 1 ? "y" : "ies");
+	return CTL_EXIT_OK;
+}
+
+static int
+render_test_webhook(json_t *d)
+{
+	const char *result = jstr(d, "result", "?");
+
+	printf("%s: HTTP %lld in %lld ms%s%s\n", result, jint(d, "status"),
+	    jint(d, "ms"), jstr(d, "error", NULL) ? ": " : "",
+	    jstr(d, "error", ""));
+	return strcmp(result, "delivered") == 0 ? CTL_EXIT_OK : CTL_EXIT_FAILED;
+}
+
+static int
+render_timeline(json_t *d)
+{
+	json_t *base = json_object_get(d, "baseline");
+	json_t *learned = json_object_get(d, "learned"), *v;
+	size_t i;
+
+	printf("%s\n%s\n\nBaseline:\n", jstr(d, "title", "?"),
+	    jstr(d, "story", "?"));
+	json_array_foreach(base, i, v) printf("  %s\n", json_string_value(v));
+	printf("\nDevelopments:\n");
+	if (json_array_size(learned) == 0)
+		printf("  none yet\n");
+	json_array_foreach(learned, i, v)
+	{
+		char lead[64];
+		json_t *src = json_object_get(v, "sources"), *u;
+		size_t k;
+
+		snprintf(lead, sizeof(lead), "  %.10s %s ",
+		    jstr(v, "date", "?"),
+		    strcmp(jstr(v, "kind", ""), "figure") == 0 ? "~" : "+");
+		print_wrapped(lead, jstr(v, "text", ""));
+		printf("             %s (%s)", jstr(v, "title", ""),
+		    jstr(v, "url", ""));
+		if (jint(v, "corroboration") > 1)
+			printf(", reported by %lld outlets",
+			    jint(v, "corroboration"));
+		printf("\n");
+		json_array_foreach(src, k, u)
+		    printf("             also: %s\n", json_string_value(u));
 	}
 	return CTL_EXIT_OK;
 }
@@ -408,6 +659,25 @@ build_args(const struct ctl_cmd *c, int argc, char **argv)
 			goto usage;
 		if (argc == 1)
 			json_object_set_new(args, "id", json_string(argv[0]));
+		break;
+	case ARGS_REDELIVER:
+		for (i = 0; i < argc; i++) {
+			if (strcmp(argv[i], "--dead") == 0)
+				json_object_set_new(args, "dead", json_true());
+			else if (strcmp(argv[i], "--webhook") == 0 &&
+			    i + 1 < argc)
+				json_object_set_new(
+				    args, "webhook", json_string(argv[++i]));
+			else if (argv[i][0] != '-' &&
+			    json_object_get(args, "id") == NULL)
+				json_object_set_new(
+				    args, "id", json_string(argv[i]));
+			else
+				goto usage;
+		}
+		if ((json_object_get(args, "id") == NULL) ==
+		    (json_object_get(args, "dead") == NULL))
+			goto usage;
 		break;
 	case ARGS_OPTIONS:
 		for (i = 0; i < argc; i += 2) {

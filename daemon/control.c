@@ -20,13 +20,21 @@
 #include "ctlproto.h"
 #include "log.h"
 
+struct control_call {
+	struct control_client *client; /* NULL once the client has gone */
+	int deferred;
+};
+
 struct control_client {
 	struct control *ctl;
 	struct bufferevent *bev;
 	struct control_peer peer;
-	int closing; /* flush the reply, then close */
+	int closing;		      /* flush the reply, then close */
+	struct control_call *pending; /* a deferred call being worked on */
 	struct control_client *next, *prev;
 };
+
+const int control_later_marker;
 
 struct control {
 	struct event_base *base;
@@ -40,11 +48,16 @@ struct control {
 	int nclients;
 };
 
+static void client_read_cb(struct bufferevent *, void *);
+
 static void
 client_free(struct control_client *cl)
 {
 	struct control *c = cl->ctl;
 
+	/* A deferred call outlives its client; its reply is then dropped. */
+	if (cl->pending != NULL)
+		cl->pending->client = NULL;
 	if (cl->prev != NULL)
 		cl->prev->next = cl->next;
 	else
@@ -121,13 +134,59 @@ client_dispatch(struct control_client *cl, const char *line, size_t len)
 			"service user may run it",
 			req.cmd));
 	} else {
-		json_t *reply = c->cmds[i].fn(c->arg, &cl->peer, req.args);
+		struct control_call call = { cl, 0 };
+		json_t *reply =
+		    c->cmds[i].fn(c->arg, &cl->peer, req.args, &call);
 
-		if (reply == NULL)
-			reply = ctlproto_error(CTL_E_FAILED, "out of memory");
-		client_send(cl, reply);
+		if (reply == CONTROL_LATER && cl->pending != NULL) {
+			/* Reading pauses until the deferred call is answered.
+			 */
+			bufferevent_disable(cl->bev, EV_READ);
+			bufferevent_set_timeouts(cl->bev, NULL, NULL);
+		} else {
+			if (reply == NULL || reply == CONTROL_LATER)
+				reply = ctlproto_error(
+				    CTL_E_FAILED, "out of memory");
+			client_send(cl, reply);
+		}
 	}
 	ctlproto_request_clear(&req);
+}
+
+struct control_call *
+control_call_defer(struct control_call *call)
+{
+	struct control_call *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->client = call->client;
+	c->deferred = 1;
+	call->client->pending = c;
+	return c;
+}
+
+void
+control_call_reply(struct control_call *call, json_t *reply)
+{
+	struct control_client *cl = call->client;
+
+	if (cl != NULL) {
+		struct timeval tv = { cl->ctl->lim.idle_timeout_s, 0 };
+
+		cl->pending = NULL;
+		client_send(cl,
+		    reply != NULL
+			? reply
+			: ctlproto_error(CTL_E_FAILED, "out of memory"));
+		bufferevent_set_timeouts(cl->bev, &tv, &tv);
+		bufferevent_enable(cl->bev, EV_READ);
+		/* Requests that arrived meanwhile are waiting in the buffer. */
+		client_read_cb(cl->bev, cl);
+	} else {
+		json_decref(reply);
+	}
+	free(call);
 }
 
 static void
@@ -136,7 +195,7 @@ client_read_cb(struct bufferevent *bev, void *arg)
 	struct control_client *cl = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	while (!cl->closing) {
+	while (!cl->closing && cl->pending == NULL) {
 		struct evbuffer_ptr eol;
 		size_t len;
 		char *line;

@@ -16,12 +16,28 @@ struct control_peer {
 	gid_t gid;
 };
 
+struct control_call;
+
 /*
  * A command handler returns the reply message (ctlproto_ok/ctlproto_error),
- * a new reference the server sends and releases.
+ * a new reference the server sends and releases; or CONTROL_LATER after
+ * taking the call with control_call_defer() to answer when work is done.
  */
-typedef json_t *(*control_handler_fn)(
-    void *arg, const struct control_peer *, json_t *args);
+typedef json_t *(*control_handler_fn)(void *arg, const struct control_peer *,
+    json_t *args, struct control_call *call);
+
+/* Returned by a handler that will answer later. */
+extern const int control_later_marker;
+#define CONTROL_LATER ((json_t *)(void *)&control_later_marker)
+
+/*
+ * Keep the call open past the handler; NULL on no memory.  The client's
+ * next requests wait until it is answered.  Answer exactly once with
+ * control_call_reply().
+ */
+struct control_call *control_call_defer(struct control_call *call);
+/* Send reply (stolen) and release the call; dropped if the client left. */
+void control_call_reply(struct control_call *call, json_t *reply);
 
 struct control_command {
 	const char *name;

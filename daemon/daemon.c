@@ -1,6 +1,7 @@
 /* storywatchd's life cycle: start-up order, signals, reload, shutdown. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,8 @@ daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 	char err[1024];
 
 	d->lock_fd = -1;
-	d->config_path = strdup(config_path);
+	/* Absolute, so a reload finds it whatever the working directory. */
+	d->config_path = strdup(cfg->path);
 	d->cfg = cfg;
 	d->started_wall = sw_wall_s();
 	d->started_mono = sw_mono_ms();
@@ -144,6 +146,24 @@ daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 		log_err("cannot create the folder of %s: %s",
 		    cfg->control_socket, strerror(errno));
 		return -1;
+	}
+	if (daemon_pipeline_start(d) < 0)
+		return -1;
+	/* The HTTP client comes with the feeds; webhooks use it too. */
+	if (daemon_feeds_start(d) < 0 || daemon_webhooks_start(d) < 0)
+		return -1;
+	if (d->once) {
+		/* A one-shot run (cron, benchmarks) has no control socket. */
+		for (size_t i = 0; i < d->nwatches; i++) {
+			struct feed_watch_state st;
+
+			feed_watch_get_state(d->watches[i], &st);
+			if (st.state != FEED_DISABLED)
+				d->once_expected++;
+		}
+		log_info("--once: polling %zu feeds", d->once_expected);
+		daemon_once_check(d);
+		return 0;
 	}
 	d->ctl = control_new(d->base, cfg->control_socket, &lim,
 	    daemon_commands, daemon_ncommands, d, err, sizeof(err));
@@ -216,11 +236,24 @@ daemon_reload(struct daemon *d)
 		log_set_level(ncfg->log_level);
 	config_free(d->cfg);
 	d->cfg = ncfg;
+	daemon_feeds_reconcile(d);
+	if (daemon_pipeline_start(d) < 0)
+		log_err("reload: stories could not be rebuilt; keeping the "
+			"previous ones");
+	if (daemon_webhooks_start(d) < 0)
+		log_err("reload: webhooks could not be set up; keeping the "
+			"previous ones");
 	reload_record(d, 1, NULL);
 	log_notice("reloaded: %zu stories, %zu feeds, %zu webhooks",
 	    ncfg->nstories, ncfg->nfeeds, ncfg->nwebhooks);
 	sdn_notify("READY=1");
 	status_line(d);
+}
+
+static void
+loopbreak_cb(evutil_socket_t fd, short what, void *arg)
+{
+	event_base_loopbreak(arg);
 }
 
 void
@@ -231,16 +264,35 @@ daemon_shutdown(struct daemon *d)
 	d->stopping = 1;
 	sdn_notify("STOPPING=1");
 	log_notice("shutting down");
-	/* Stop accepting first; store writes are synchronous, so none is
-	 * pending. */
+	/* Stop accepting first; the store is committed in daemon_free(). */
 	control_free(d->ctl);
 	d->ctl = NULL;
-	event_base_loopbreak(d->base);
+	/* From the loop, so a shutdown asked before it runs is not lost. */
+	event_base_once(d->base, -1, EV_TIMEOUT, loopbreak_cb, d->base,
+	    &(struct timeval){ 0, 0 });
+}
+
+void
+daemon_once_check(struct daemon *d)
+{
+	if (!d->once || d->stopping)
+		return;
+	if (d->once_done >= d->once_expected &&
+	    (d->poller == NULL || feed_poller_in_flight(d->poller) == 0) &&
+	    d->jobs_in_flight == 0 && !daemon_webhooks_busy(d)) {
+		log_info("--once: %zu feeds polled, %" PRIu64
+			 " new and %" PRIu64 " changed items",
+		    d->once_done, d->items_new, d->items_changed);
+		daemon_shutdown(d);
+	}
 }
 
 void
 daemon_free(struct daemon *d)
 {
+	daemon_webhooks_stop(d);
+	daemon_pipeline_stop(d);
+	daemon_feeds_stop(d);
 	control_free(d->ctl);
 	if (d->ev_term != NULL)
 		event_free(d->ev_term);

@@ -13,7 +13,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: storywatchd [-c FILE] [--check-config] [-v] "
+	    "usage: storywatchd [-c FILE] [--check-config] [--once] [-v] "
 	    "[--log-level LEVEL]\n"
 	    "\n"
 	    "  -c, --config FILE     configuration file (default: "
@@ -22,6 +22,9 @@ usage(FILE *fp)
 	    "tree)\n"
 	    "  -t, --check-config    validate the configuration, print every "
 	    "error, exit\n"
+	    "  -o, --once            poll every feed once, process what is "
+	    "new, "
+	    "exit\n"
 	    "  -v, --verbose         log debug messages\n"
 	    "  -l, --log-level LEVEL error, warning, notice, info or debug\n"
 	    "  -V, --version         print the version and exit\n"
@@ -45,6 +48,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, 't' },
+		{ "once", no_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
@@ -56,7 +60,7 @@ main(int argc, char **argv)
 	struct sw_config *cfg;
 	const char *path = NULL;
 	enum log_level level = LOGL_INFO;
-	int ch, check = 0, forced = 0, rc;
+	int ch, check = 0, forced = 0, once = 0, rc;
 
 	while (
 	    (ch = getopt_long(argc, argv, "c:tvl:Vh", longopts, NULL)) != -1) {
@@ -66,6 +70,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			check = 1;
+			break;
+		case 'o':
+			once = 1;
 			break;
 		case 'v':
 			level = LOGL_DEBUG;
@@ -129,6 +136,7 @@ main(int argc, char **argv)
 	if (!forced)
 		log_set_level(cfg->log_level);
 	d.log_level_forced = forced;
+	d.once = once;
 	log_info("loaded configuration %s", cfg->path);
 	if (daemon_start(&d, path, cfg) < 0) {
 		if (d.config_path == NULL)

@@ -35,13 +35,12 @@ static const char *const migrations[] = {
 	"  state TEXT NOT NULL DEFAULT 'seen',"
 	"  PRIMARY KEY (feed_id, item_id)) WITHOUT ROWID;"
 	"CREATE TABLE knowledge ("
-	"  id INTEGER PRIMARY KEY,"
-	"  story_id TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,"
-	"  data TEXT, alert_id TEXT,"
-	"  source_url TEXT, source_title TEXT, feed_id TEXT,"
+	"  story_id TEXT NOT NULL, item_id INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL, text TEXT NOT NULL,"
+	"  source_url TEXT, source_title TEXT,"
 	"  learned_at INTEGER NOT NULL,"
-	"  corroboration INTEGER NOT NULL DEFAULT 1, sources TEXT);"
-	"CREATE INDEX knowledge_story ON knowledge (story_id, id);"
+	"  corroboration INTEGER NOT NULL DEFAULT 0, sources TEXT,"
+	"  PRIMARY KEY (story_id, item_id));"
 	"CREATE TABLE alerts ("
 	"  seq INTEGER PRIMARY KEY,"
 	"  id TEXT NOT NULL UNIQUE, story_id TEXT NOT NULL,"
@@ -69,6 +68,21 @@ enum stmt_id {
 	ST_COUNT_ALERTS,
 	ST_COUNT_DELIVERIES,
 	ST_COUNT_ITEMS,
+	ST_ITEM_GET,
+	ST_ITEM_PUT,
+	ST_ITEMS_FORGET,
+	ST_LEARNED_PUT,
+	ST_LEARNED_EACH,
+	ST_ALERT_ADD,
+	ST_ALERTS_ALL,
+	ST_ALERTS_STORY,
+	ST_ALERT_PAYLOAD,
+	ST_DELIVERY_ADD,
+	ST_DELIVERY_HEAD,
+	ST_DELIVERY_UPDATE,
+	ST_DELIVERIES_LIST,
+	ST_REDELIVER_ALERT,
+	ST_REDELIVER_DEAD,
 	ST__COUNT
 };
 
@@ -88,6 +102,61 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_COUNT_DELIVERIES] = "SELECT sum(state IN ('pending', 'retrying')), "
 				"sum(state = 'dead') FROM deliveries",
 	[ST_COUNT_ITEMS] = "SELECT count(*) FROM items",
+	[ST_ITEM_GET] = "SELECT content_hash FROM items WHERE feed_id = ?1 AND "
+			"item_id = ?2",
+	[ST_ITEM_PUT] = "INSERT INTO items (feed_id, item_id, content_hash, "
+			"first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
+			"ON CONFLICT (feed_id, item_id) DO UPDATE SET "
+			"content_hash = excluded.content_hash, "
+			"last_seen = excluded.last_seen, state = 'seen'",
+	[ST_ITEMS_FORGET] = "DELETE FROM items WHERE feed_id = ?1",
+	[ST_LEARNED_PUT] =
+	    "INSERT INTO knowledge (story_id, item_id, kind, text, source_url, "
+	    "source_title, learned_at, corroboration, sources) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (story_id, item_id) DO "
+	    "UPDATE SET corroboration = excluded.corroboration, "
+	    "sources = excluded.sources",
+	[ST_LEARNED_EACH] =
+	    "SELECT item_id, kind, text, source_url, "
+	    "source_title, learned_at, corroboration, sources "
+	    "FROM knowledge WHERE story_id = ?1 ORDER BY item_id",
+	[ST_ALERT_ADD] = "INSERT INTO alerts (id, story_id, created_at, kind, "
+			 "article_url, article_title, feed_id, payload) VALUES "
+			 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_ALERTS_ALL] = "SELECT id, story_id, created_at, kind, article_url, "
+			  "article_title, feed_id, payload FROM alerts "
+			  "ORDER BY seq DESC LIMIT ?1",
+	[ST_ALERTS_STORY] = "SELECT id, story_id, created_at, kind, "
+			    "article_url, article_title, feed_id, payload FROM "
+			    "alerts WHERE story_id = ?2 ORDER BY seq DESC "
+			    "LIMIT ?1",
+	[ST_ALERT_PAYLOAD] = "SELECT payload FROM alerts WHERE id = ?1",
+	[ST_DELIVERY_ADD] = "INSERT INTO deliveries (alert_id, webhook_id, "
+			    "created_at, next_attempt_at) VALUES (?1, ?2, ?3, "
+			    "?3)",
+	/* Per webhook in order: the oldest delivery not yet done or dead. */
+	[ST_DELIVERY_HEAD] = "SELECT id, alert_id, webhook_id, state, "
+			     "attempts, created_at, next_attempt_at, "
+			     "last_attempt_at, last_status, last_error FROM "
+			     "deliveries WHERE webhook_id = ?1 AND state IN "
+			     "('pending', 'retrying') ORDER BY id LIMIT 1",
+	[ST_DELIVERY_UPDATE] = "UPDATE deliveries SET state = ?2, attempts = "
+			       "?3, next_attempt_at = ?4, last_attempt_at = "
+			       "?5, last_status = ?6, last_error = ?7 WHERE "
+			       "id = ?1",
+	[ST_DELIVERIES_LIST] =
+	    "SELECT id, alert_id, webhook_id, state, attempts, created_at, "
+	    "next_attempt_at, last_attempt_at, last_status, last_error FROM "
+	    "deliveries WHERE (?1 IS NULL OR webhook_id = ?1) AND (?2 IS NULL "
+	    "OR state = ?2) ORDER BY id DESC LIMIT ?3",
+	[ST_REDELIVER_ALERT] =
+	    "UPDATE deliveries SET state = 'pending', attempts = 0, "
+	    "created_at = ?3, next_attempt_at = ?3, last_error = NULL WHERE "
+	    "alert_id = ?1 AND (?2 IS NULL OR webhook_id = ?2)",
+	[ST_REDELIVER_DEAD] =
+	    "UPDATE deliveries SET state = 'pending', attempts = 0, "
+	    "created_at = ?2, next_attempt_at = ?2, last_error = NULL WHERE "
+	    "state = 'dead' AND (?1 IS NULL OR webhook_id = ?1)",
 };
 
 struct store {
@@ -306,6 +375,28 @@ store_rollback(struct store *st)
 		exec(st, "ROLLBACK");
 }
 
+int
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+int
+store_batch_begin(struct store *st)
+{
+	if (store_in_transaction(st))
+		return 0;
+	return store_begin(st);
+}
+
+int
+store_batch_commit(struct store *st)
+{
+	if (!store_in_transaction(st))
+		return 0;
+	return store_commit(st);
+}
+
 const char *
 store_errmsg(struct store *st)
 {
@@ -439,4 +530,309 @@ store_counts_get(struct store *st, int64_t now, struct store_counts *c)
 	    count1(st, ST_COUNT_ITEMS, -1, &c->items, NULL) < 0)
 		return -1;
 	return 0;
+}
+
+int
+store_item_get(
+    struct store *st, const char *feed_id, const char *item_id, char **hash)
+{
+	sqlite3_stmt *s = st->stmt[ST_ITEM_GET];
+	int rc;
+
+	*hash = NULL;
+	sqlite3_bind_text(s, 1, feed_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, item_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*hash = col_str(s, 0);
+	else if (rc != SQLITE_DONE)
+		fail(st, "reading an item");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_item_put(struct store *st, const char *feed_id, const char *item_id,
+    const char *hash, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[ST_ITEM_PUT];
+	int rc;
+
+	sqlite3_bind_text(s, 1, feed_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, item_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "writing an item");
+}
+
+int
+store_items_forget_feed(struct store *st, const char *feed_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_ITEMS_FORGET];
+	int rc;
+
+	sqlite3_bind_text(s, 1, feed_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, "forgetting items");
+}
+
+/* Binds i as text, or NULL. */
+static void
+bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_str(s, i, v);
+}
+
+static int
+step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, what);
+}
+
+int
+store_learned_put(
+    struct store *st, const char *story_id, const struct store_learned *l)
+{
+	sqlite3_stmt *s = st->stmt[ST_LEARNED_PUT];
+
+	sqlite3_bind_text(s, 1, story_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)l->id);
+	sqlite3_bind_text(s, 3, l->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, l->text, -1, SQLITE_STATIC);
+	bind_opt(s, 5, l->url);
+	bind_opt(s, 6, l->title);
+	sqlite3_bind_int64(s, 7, l->time);
+	sqlite3_bind_int64(s, 8, l->corroborations);
+	bind_opt(s, 9, l->sources_json);
+	return step_done(st, s, "writing story knowledge");
+}
+
+int
+store_learned_each(
+    struct store *st, const char *story_id, store_learned_cb cb, void *arg)
+{
+	sqlite3_stmt *s = st->stmt[ST_LEARNED_EACH];
+	int rc, n = 0;
+
+	sqlite3_bind_text(s, 1, story_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_learned l = {
+			.id = (uint64_t)sqlite3_column_int64(s, 0),
+			.kind = (const char *)sqlite3_column_text(s, 1),
+			.text = (const char *)sqlite3_column_text(s, 2),
+			.url = (const char *)sqlite3_column_text(s, 3),
+			.title = (const char *)sqlite3_column_text(s, 4),
+			.time = sqlite3_column_int64(s, 5),
+			.corroborations = (uint32_t)sqlite3_column_int64(s, 6),
+			.sources_json = (const char *)sqlite3_column_text(s, 7),
+		};
+
+		n++;
+		if (cb(&l, arg) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading story knowledge");
+	return n;
+}
+
+int
+store_alert_add(struct store *st, const struct store_alert *a)
+{
+	sqlite3_stmt *s = st->stmt[ST_ALERT_ADD];
+
+	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, a->story_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, a->created_at);
+	sqlite3_bind_text(s, 4, a->kind, -1, SQLITE_STATIC);
+	bind_opt(s, 5, a->url);
+	bind_opt(s, 6, a->title);
+	bind_opt(s, 7, a->feed_id);
+	sqlite3_bind_text(s, 8, a->payload, -1, SQLITE_STATIC);
+	return step_done(st, s, "writing an alert");
+}
+
+int
+store_alerts_each(struct store *st, const char *story_id, long limit,
+    store_alert_cb cb, void *arg)
+{
+	sqlite3_stmt *s =
+	    st->stmt[story_id != NULL ? ST_ALERTS_STORY : ST_ALERTS_ALL];
+	int rc, n = 0;
+
+	sqlite3_bind_int64(s, 1, limit);
+	if (story_id != NULL)
+		sqlite3_bind_text(s, 2, story_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_alert a = {
+			.id = (const char *)sqlite3_column_text(s, 0),
+			.story_id = (const char *)sqlite3_column_text(s, 1),
+			.created_at = sqlite3_column_int64(s, 2),
+			.kind = (const char *)sqlite3_column_text(s, 3),
+			.url = (const char *)sqlite3_column_text(s, 4),
+			.title = (const char *)sqlite3_column_text(s, 5),
+			.feed_id = (const char *)sqlite3_column_text(s, 6),
+			.payload = (const char *)sqlite3_column_text(s, 7),
+		};
+
+		n++;
+		if (cb(&a, arg) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading alerts");
+	return n;
+}
+
+int
+store_alert_payload(struct store *st, const char *alert_id, char **payload)
+{
+	sqlite3_stmt *s = st->stmt[ST_ALERT_PAYLOAD];
+	int rc;
+
+	*payload = NULL;
+	sqlite3_bind_text(s, 1, alert_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*payload = col_str(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading an alert");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_delivery_add(
+    struct store *st, const char *alert_id, const char *webhook_id, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[ST_DELIVERY_ADD];
+
+	sqlite3_bind_text(s, 1, alert_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, webhook_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s, "queueing a delivery");
+}
+
+static void
+delivery_from_row(sqlite3_stmt *s, struct store_delivery *d)
+{
+	d->id = sqlite3_column_int64(s, 0);
+	d->alert_id = col_str(s, 1);
+	d->webhook_id = col_str(s, 2);
+	d->state = col_str(s, 3);
+	d->attempts = sqlite3_column_int(s, 4);
+	d->created_at = sqlite3_column_int64(s, 5);
+	d->next_attempt_at = sqlite3_column_int64(s, 6);
+	d->last_attempt_at = sqlite3_column_int64(s, 7);
+	d->last_status = sqlite3_column_int(s, 8);
+	d->last_error = col_str(s, 9);
+}
+
+void
+store_delivery_clear(struct store_delivery *d)
+{
+	free(d->alert_id);
+	free(d->webhook_id);
+	free(d->state);
+	free(d->last_error);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+store_delivery_head(
+    struct store *st, const char *webhook_id, struct store_delivery *d)
+{
+	sqlite3_stmt *s = st->stmt[ST_DELIVERY_HEAD];
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	sqlite3_bind_text(s, 1, webhook_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		delivery_from_row(s, d);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading the outbox");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_delivery_update(struct store *st, const struct store_delivery *d)
+{
+	sqlite3_stmt *s = st->stmt[ST_DELIVERY_UPDATE];
+
+	sqlite3_bind_int64(s, 1, d->id);
+	sqlite3_bind_text(s, 2, d->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, (int)d->attempts);
+	sqlite3_bind_int64(s, 4, d->next_attempt_at);
+	sqlite3_bind_int64(s, 5, d->last_attempt_at);
+	sqlite3_bind_int(s, 6, (int)d->last_status);
+	bind_opt(s, 7, d->last_error);
+	return step_done(st, s, "updating a delivery");
+}
+
+int
+store_deliveries_each(struct store *st, const char *webhook_id,
+    const char *state, long limit, store_delivery_cb cb, void *arg)
+{
+	sqlite3_stmt *s = st->stmt[ST_DELIVERIES_LIST];
+	int rc, n = 0;
+
+	bind_opt(s, 1, webhook_id);
+	bind_opt(s, 2, state);
+	sqlite3_bind_int64(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_delivery d;
+
+		delivery_from_row(s, &d);
+		n++;
+		rc = cb(&d, arg);
+		store_delivery_clear(&d);
+		if (rc < 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading the outbox");
+	return n;
+}
+
+int
+store_redeliver(
+    struct store *st, const char *alert_id, const char *webhook_id, int64_t now)
+{
+	sqlite3_stmt *s;
+
+	if (alert_id != NULL) {
+		s = st->stmt[ST_REDELIVER_ALERT];
+		sqlite3_bind_text(s, 1, alert_id, -1, SQLITE_STATIC);
+		bind_opt(s, 2, webhook_id);
+		sqlite3_bind_int64(s, 3, now);
+	} else {
+		s = st->stmt[ST_REDELIVER_DEAD];
+		bind_opt(s, 1, webhook_id);
+		sqlite3_bind_int64(s, 2, now);
+	}
+	if (step_done(st, s, "queueing again") < 0)
+		return -1;
+	return sqlite3_changes(st->db);
 }

@@ -57,6 +57,102 @@ int store_feed_put(
 /* Release the strings of f. */
 void store_feed_clear(struct store_feed *f);
 
+/*
+ * Group commit: writes that may be lost together on power loss (feed state,
+ * items that raised no alert) share one transaction, committed by the
+ * caller every few hundred milliseconds.  store_batch_begin() is a no-op
+ * when a transaction is open; store_batch_commit() when none is.  0 or -1.
+ */
+int store_batch_begin(struct store *st);
+int store_batch_commit(struct store *st);
+/* True when a transaction is open. */
+int store_in_transaction(struct store *st);
+
+/* An item's stored content hash: 1 and *hash set (caller frees), 0 absent, -1
+ * error. */
+int store_item_get(
+    struct store *st, const char *feed_id, const char *item_id, char **hash);
+/* Record an item as seen with this content hash; 0 or -1. */
+int store_item_put(struct store *st, const char *feed_id, const char *item_id,
+    const char *hash, int64_t now);
+/* Forget a feed's items (the feed was removed); 0 or -1. */
+int store_items_forget_feed(struct store *st, const char *feed_id);
+
+/* A learned claim or figure of a story, as stored (strings borrowed). */
+struct store_learned {
+	uint64_t id; /* the knowledge's id, unique within the story */
+	const char *kind;
+	const char *text;
+	const char *url;
+	const char *title;
+	int64_t time;
+	uint32_t corroborations;
+	const char *sources_json; /* JSON array of URLs */
+};
+typedef int (*store_learned_cb)(const struct store_learned *l, void *arg);
+/* Insert a learned item, or update its corroboration; 0 or -1. */
+int store_learned_put(
+    struct store *st, const char *story_id, const struct store_learned *l);
+/* Call cb for each learned item of the story in id order (stop when cb < 0).
+ * Count, or -1. */
+int store_learned_each(
+    struct store *st, const char *story_id, store_learned_cb cb, void *arg);
+
+/* An alert as stored (strings borrowed); payload is the json webhook body. */
+struct store_alert {
+	const char *id;
+	const char *story_id;
+	int64_t created_at;
+	const char *kind;
+	const char *url;
+	const char *title;
+	const char *feed_id;
+	const char *payload;
+};
+typedef int (*store_alert_cb)(const struct store_alert *a, void *arg);
+/* Insert an alert; 0 or -1. */
+int store_alert_add(struct store *st, const struct store_alert *a);
+/* Newest first, all stories or one; count, or -1. */
+int store_alerts_each(struct store *st, const char *story_id, long limit,
+    store_alert_cb cb, void *arg);
+/* An alert's payload: 1 and *payload (caller frees), 0 unknown, -1 error. */
+int store_alert_payload(struct store *st, const char *alert_id, char **payload);
+
+/* One delivery of an alert to a webhook (strings owned when from the store). */
+struct store_delivery {
+	int64_t id;
+	char *alert_id;
+	char *webhook_id;
+	char *state; /* pending, retrying, delivered, dead */
+	long attempts;
+	int64_t created_at;
+	int64_t next_attempt_at;
+	int64_t last_attempt_at;
+	long last_status;
+	char *last_error;
+};
+typedef int (*store_delivery_cb)(const struct store_delivery *d, void *arg);
+/* Queue a delivery, due now; 0 or -1. */
+int store_delivery_add(struct store *st, const char *alert_id,
+    const char *webhook_id, int64_t now);
+/* The webhook's oldest undelivered, live delivery: 1 (free with
+ * store_delivery_clear), 0 none, -1. */
+int store_delivery_head(
+    struct store *st, const char *webhook_id, struct store_delivery *d);
+/* Write back state, attempts, times, status and error of d->id; 0 or -1. */
+int store_delivery_update(struct store *st, const struct store_delivery *d);
+/* Release what a delivery read from the store owns. */
+void store_delivery_clear(struct store_delivery *d);
+/* Newest first, filtered by webhook and state (NULL = any); count, or -1. */
+int store_deliveries_each(struct store *st, const char *webhook_id,
+    const char *state, long limit, store_delivery_cb cb, void *arg);
+/*
+ * Queue again: the deliveries of alert_id (any state), or every dead one
+ * when alert_id is NULL; only webhook_id's when given.  Rows changed, or -1.
+ */
+int store_redeliver(struct store *st, const char *alert_id,
+    const char *webhook_id, int64_t now);
+
 /* Counts for status. */
 struct store_counts {
 	long alerts_24h;

@@ -56,7 +56,7 @@ class Lifecycle(unittest.TestCase):
         self.assertTrue(st["ok"])
         data = st["data"]
         self.assertEqual(data["pid"], self.d.proc.pid)
-        self.assertEqual((data["stories"], data["feeds"], data["webhooks"]), (1, 1, 0))
+        self.assertEqual((data["stories"], data["feeds"]["total"], data["webhooks"]), (1, 1, 0))
         self.assertIsNone(data["last_reload"])
         # Unique prefixes work as in chronyc and bgpctl.
         self.assertEqual(self.d.ctl("stat").returncode, 0)
@@ -64,11 +64,11 @@ class Lifecycle(unittest.TestCase):
 
     def test_reload_valid_change(self):
         cfg = Daemon.default_config()
-        cfg["feeds"].append({"id": "f2", "url": "https://example.org/rss"})
+        cfg["feeds"].append({"id": "f2", "url": "http://127.0.0.1:9/other.xml"})
         self.d.write_config(cfg)
         r = self.d.ctl("reload", check=0)
         data = self.d.ctl_json("status")["data"]
-        self.assertEqual(data["feeds"], 2)
+        self.assertEqual(data["feeds"]["total"], 2)
         self.assertTrue(data["last_reload"]["ok"])
 
     def test_sighup_broken_config_keeps_running(self):
@@ -85,7 +85,7 @@ class Lifecycle(unittest.TestCase):
         self.assertFalse(data["last_reload"]["ok"])
         self.assertIn(self.d.config_path + ":1:%d: feeds[0].interval: expected a duration" % (text.index('"never"') + 1),
                       data["last_reload"]["error"])
-        self.assertEqual(data["feeds"], 1, "old config must stay in force")
+        self.assertEqual(data["feeds"]["total"], 1, "old config must stay in force")
         self.assertIn("FAILED", self.d.ctl("status", check=0).stdout)
         # reload through the socket reports the failure with exit 1
         r = self.d.ctl("reload")
