@@ -1,5 +1,4 @@
-/* storywatchctl parse: run one saved feed file through feeds/ and show what
- * storywatchd would see. */
+/* storywatchctl parse: one saved feed file through feeds/, printed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

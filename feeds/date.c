@@ -1,5 +1,4 @@
-/* Date parsing for feeds: a strict ISO 8601 path, then a token scanner for
- * everything else. */
+/* Feed dates: a strict ISO 8601 path, then a token scanner for the rest. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

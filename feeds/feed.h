@@ -1,5 +1,4 @@
-/* Feed documents: parse RSS, RDF, Atom, CDF and JSON Feed bytes into entries.
- */
+/* Feed documents: RSS, RDF, Atom, CDF and JSON Feed bytes in, entries out. */
 #ifndef SW_FEED_H
 #define SW_FEED_H
 
@@ -139,7 +138,7 @@ const char *feed_error_name(enum feed_error e);
 
 /*
  * libxml2 parser options from the whitelist (RECOVER, NONET, NOCDATA,
- * IGNORE_ENC, NOERROR, NOWARNING, COMPACT); NOENT, DTDLOAD, DTDATTR,
+ * IGNORE_ENC, NOERROR, NOWARNING, COMPACT, NOBLANKS); NOENT, DTDLOAD, DTDATTR,
  * DTDVALID, HUGE and XINCLUDE are never returned, whatever is asked.
  * want is a mask of XML_PARSE_* bits; NONET is always added.
  */

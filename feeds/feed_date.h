@@ -1,5 +1,4 @@
-/* Dates as feeds write them (RFC 822, RFC 3339, W3CDTF and sloppy variants) to
- * Unix seconds UTC. */
+/* Feed dates (RFC 822, RFC 3339, W3CDTF, sloppy forms) to Unix UTC. */
 #ifndef SW_FEED_DATE_H
 #define SW_FEED_DATE_H
 

@@ -1,5 +1,4 @@
-/* Internal helpers shared by the files of feeds/: input preparation, strings,
- * URLs. */
+/* Internal helpers of feeds/: input preparation, strings, URLs. */
 #ifndef SW_FEED_INT_H
 #define SW_FEED_INT_H
 

@@ -1,5 +1,4 @@
-/* Internal: pieces of the document builder shared by the XML and JSON Feed
- * parsers. */
+/* Internal: the document builder shared by the XML and JSON parsers. */
 #ifndef SW_FEED_PARSE_INT_H
 #define SW_FEED_PARSE_INT_H
 

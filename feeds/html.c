@@ -1,5 +1,4 @@
-/* HTML to text and main-text extraction with libxml2's HTML parser (the
- * readability approach). */
+/* HTML to text and readability-style main-text extraction (libxml2 HTML). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

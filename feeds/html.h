@@ -1,5 +1,4 @@
-/* HTML to plain text: feed summaries, and the main text of article pages
- * (readability-style). */
+/* HTML to plain text: feed summaries and the main text of article pages. */
 #ifndef SW_FEED_HTML_H
 #define SW_FEED_HTML_H
 

@@ -1,5 +1,4 @@
-/* Turn untrusted feed or page bytes into clean UTF-8 for libxml2 and jansson,
- * in one pass. */
+/* Untrusted feed or page bytes to clean UTF-8 for libxml2, in one pass. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>

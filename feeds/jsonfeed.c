@@ -1,5 +1,4 @@
-/* JSON Feed 1.0/1.1 parsing, and the JSON rendering of any parsed feed
- * document. */
+/* JSON Feed 1.0/1.1 parsing, and the JSON rendering of a parsed feed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

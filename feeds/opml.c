@@ -1,5 +1,4 @@
-/* OPML parsing with the same hardened libxml2 setup as feeds, strict so errors
- * carry lines. */
+/* OPML parsing, hardened like feeds and strict so errors carry lines. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,4 @@
-/* OPML subscription lists (the feeds_opml config key): file to list of feeds.
- */
+/* OPML subscription lists (config feeds_opml): file to list of feeds. */
 #ifndef SW_OPML_H
 #define SW_OPML_H
 

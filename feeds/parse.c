@@ -1,5 +1,4 @@
-/* feed_parse_buf: hardened libxml2 parse of RSS, RDF, Atom and CDF, and the
- * entry post-processing all formats share. */
+/* Hardened libxml2 parse of RSS, RDF, Atom and CDF, and entry clean-up. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
 #define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
-/* libxml2's own ceiling on one text node without HUGE, as a backstop. */
+/* The decoded feed body cap of hostile-inputs rows 7 and 23. */
 #define DEFAULT_MAX_BYTES (8u << 20)
 
 enum ns_class {
@@ -929,29 +928,31 @@ idx_cmp_date(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static int
-idx_cmp_pos(const void *a, const void *b)
-{
-	const struct idx *x = a, *y = b;
-
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 /* Keep the newest max entries (document order kept among them). */
 static void
 cap_entries(struct feed_doc *doc, size_t max)
 {
+	size_t n = doc->nentries, dated = 0, out = 0;
 	struct idx *ix;
-	struct feed_entry *ne;
-	size_t dated = 0;
+	unsigned char *keep;
 
-	if (doc->nentries <= max)
+	if (n <= max)
 		return;
-	ix = malloc(doc->nentries * sizeof(*ix));
-	ne = malloc(max * sizeof(*ne));
-	if (ix == NULL || ne == NULL)
-		goto fallback;
-	for (size_t i = 0; i < doc->nentries; i++) {
+	ix = malloc(n * sizeof(*ix));
+	keep = calloc(n, 1);
+	if (ix == NULL || keep == NULL) {
+		free(ix);
+		ix = NULL;
+		if (keep == NULL) {
+			/* no memory to choose: keep the first max */
+			for (size_t i = max; i < n; i++)
+				entry_free(&doc->entries[i]);
+			doc->ndropped += n - max;
+			doc->nentries = max;
+			return;
+		}
+	}
+	for (size_t i = 0; ix != NULL && i < n; i++) {
 		struct feed_entry *e = &doc->entries[i];
 		ix[i].pos = i;
 		ix[i].date =
@@ -960,35 +961,20 @@ cap_entries(struct feed_doc *doc, size_t max)
 			dated++;
 	}
 	/* without dates on all, document order is the best guess at age */
-	if (dated == doc->nentries)
-		qsort(ix, doc->nentries, sizeof(*ix), idx_cmp_date);
-	qsort(ix, max, sizeof(*ix), idx_cmp_pos);
-	for (size_t i = 0; i < max; i++) {
-		ne[i] = doc->entries[ix[i].pos];
-		doc->entries[ix[i].pos].id = NULL; /* mark as moved */
-		doc->entries[ix[i].pos].categories = NULL;
-		doc->entries[ix[i].pos].ncategories = 0;
-		doc->entries[ix[i].pos].link = NULL;
-		doc->entries[ix[i].pos].title = NULL;
-		doc->entries[ix[i].pos].author = NULL;
-		doc->entries[ix[i].pos].summary = NULL;
-		doc->entries[ix[i].pos].content = NULL;
+	if (ix != NULL && dated == n)
+		qsort(ix, n, sizeof(*ix), idx_cmp_date);
+	for (size_t i = 0; i < max; i++)
+		keep[ix != NULL ? ix[i].pos : i] = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i])
+			doc->entries[out++] = doc->entries[i];
+		else
+			entry_free(&doc->entries[i]);
 	}
-	for (size_t i = 0; i < doc->nentries; i++)
-		entry_free(&doc->entries[i]);
-	free(doc->entries);
-	doc->entries = ne;
-	doc->ndropped += doc->nentries - max;
-	doc->nentries = max;
+	doc->ndropped += n - out;
+	doc->nentries = out;
 	free(ix);
-	return;
-fallback:
-	free(ix);
-	free(ne);
-	for (size_t i = max; i < doc->nentries; i++)
-		entry_free(&doc->entries[i]);
-	doc->ndropped += doc->nentries - max;
-	doc->nentries = max;
+	free(keep);
 }
 
 struct idset {

@@ -1,5 +1,4 @@
-/* String hygiene, URL vetting, base64 and feed discovery for everything leaving
- * feeds/. */
+/* String hygiene, URL vetting, base64 and feed discovery for feeds/. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -1,5 +1,4 @@
-/* Unit tests of feeds/: formats, ids, encodings, JSON Feed, OPML, the JSON
- * shape and storywatchctl parse. */
+/* Unit tests of feeds/: formats, ids, encodings, JSON, OPML, ctl parse. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,5 +1,4 @@
-/* html_to_text and article_extract on fragments and on news-shaped pages in
- * tests/feeds/pages. */
+/* html_to_text, and article_extract on the pages in tests/feeds/pages. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
