@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1161,7 +1162,15 @@ static void *
 server_main(void *arg)
 {
 	struct testhttpd *srv = arg;
+	sigset_t set;
 
+	/*
+	 * Writing to a client that hung up must give EPIPE here, not kill the
+	 * test program: SIGPIPE goes to the writing thread, where it is blocked.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	event_base_dispatch(srv->base);
 	return NULL;
 }
