@@ -592,8 +592,7 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 				tokens = 0;
 				quote = 0;
 				in_ws = 0;
-				/* HTML script and style hold raw text, not tags
-				 */
+				/* HTML script and style are raw text */
 				raw = NULL;
 				if (mode == INPUT_HTML && n - i >= 8 &&
 				    strncasecmp((const char *)p + i + 1,
@@ -605,6 +604,17 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 					"style", 5) == 0 &&
 				    !is_name_char(p[i + 6]))
 					raw = "</style";
+			} else if (mode == INPUT_XML &&
+			    (n - i < 2 || p[i + 1] != '!')) {
+				/* "a < b" in text: libxml2 would drop the '<'
+				 */
+				FLUSH();
+				note_bozo(
+				    in, "unescaped '<' in text", NULL, NULL);
+				sbuf_adds(out, "&#60;");
+				i++;
+				run = i;
+				continue;
 			}
 			break;
 		case S_TAG:

@@ -612,6 +612,19 @@ START_TEST(test_html_entities_in_xml)
 }
 END_TEST
 
+START_TEST(test_stray_lt_kept)
+{
+	struct feed_doc *d = parse("<rss><channel><title>a < b &amp; c"
+				   "</title><item><title>x <3 y</title></item>"
+				   "</channel></rss>");
+
+	ck_assert(d->bozo);
+	ck_assert_str_eq(d->title, "a < b & c");
+	ck_assert_str_eq(d->entries[0].title, "x <3 y");
+	feed_doc_free(d);
+}
+END_TEST
+
 START_TEST(test_recover_mismatched_tags)
 {
 	struct feed_doc *d = parse("<rss><channel><title>T</title>"
@@ -916,6 +929,7 @@ feeds_suite(void)
 	tc = tcase_create("illformed");
 	tcase_add_test(tc, test_html_entities_in_xml);
 	tcase_add_test(tc, test_recover_mismatched_tags);
+	tcase_add_test(tc, test_stray_lt_kept);
 	tcase_add_test(tc, test_empty_body);
 	tcase_add_test(tc, test_not_a_feed_xml);
 	suite_add_tcase(s, tc);
