@@ -619,9 +619,20 @@ sanitize(struct feed_input *in, const unsigned char *p, size_t n,
 			break;
 		case S_TAG:
 			if (quote) {
-				if (c == quote)
+				if (c == quote) {
 					quote = 0;
-				else if (c == '&' && mode == INPUT_XML) {
+				} else if (c == '<' && mode == INPUT_XML) {
+					/* not allowed in XML attribute values
+					 */
+					FLUSH();
+					note_bozo(in,
+					    "unescaped '<' in attribute", NULL,
+					    NULL);
+					sbuf_adds(out, "&#60;");
+					i++;
+					run = i;
+					continue;
+				} else if (c == '&' && mode == INPUT_XML) {
 					FLUSH();
 					i += rewrite_entity(
 					    in, p + i, n - i, out);

@@ -615,12 +615,14 @@ END_TEST
 START_TEST(test_stray_lt_kept)
 {
 	struct feed_doc *d = parse("<rss><channel><title>a < b &amp; c"
-				   "</title><item><title>x <3 y</title></item>"
+				   "</title><item><title>x <3 y</title>"
+				   "<link href=\"http://e.com/?q=a<b\"/></item>"
 				   "</channel></rss>");
 
 	ck_assert(d->bozo);
 	ck_assert_str_eq(d->title, "a < b & c");
 	ck_assert_str_eq(d->entries[0].title, "x <3 y");
+	ck_assert_str_eq(d->entries[0].link, "http://e.com/?q=a<b");
 	feed_doc_free(d);
 }
 END_TEST
