@@ -99,6 +99,15 @@ void feed_parse_opts_init(struct feed_parse_opts *opts);
  * feed_doc_free(); check doc->error.  NULL only when memory ran out.
  * Every string in the result is valid UTF-8 without C0 control characters
  * other than tab and newline; invalid input bytes become U+FFFD.
+ * Encoding precedence: BOM > HTTP charset > XML declaration > UTF-8, with
+ * latin-1 and ASCII labels read as windows-1252; an unknown label is read
+ * as UTF-8 (bozo).  Documents whose DOCTYPE declares anything, attribute
+ * floods and nesting past 256 levels are FEED_ERR_REFUSED.  Ids are
+ * unique within the result: a repeated guid drops the later entry (counted
+ * in nduplicates); a repeated link- or hash-derived id is replaced by
+ * "h:" + FNV-1a 64 of link, title, date and content hash (plus the
+ * occurrence number for entries equal in all of those), so such entries
+ * are kept with ids that are stable from one fetch to the next.
  */
 struct feed_doc *feed_parse_buf(
     const char *buf, size_t len, const struct feed_parse_opts *opts);
