@@ -71,7 +71,11 @@ err_at(struct loader *L, const char *path, int at_key, const char *fmt, ...)
 char *
 cfg_error_format(const struct cfg_error *e, char *buf, size_t len)
 {
-	if (e->path != NULL && e->path[0] != '\0')
+	if (e->file == NULL || e->file[0] == '\0')
+		snprintf(buf, len, "%s", e->message); /* it names its place */
+	else if (e->line == 0)
+		snprintf(buf, len, "%s: %s", e->file, e->message);
+	else if (e->path != NULL && e->path[0] != '\0')
 		snprintf(buf, len, "%s:%d:%d: %s: %s", e->file, e->line,
 		    e->column, e->path, e->message);
 	else

@@ -147,6 +147,7 @@ daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 		    cfg->control_socket, strerror(errno));
 		return -1;
 	}
+	feeds_init();
 	if (daemon_pipeline_start(d) < 0)
 		return -1;
 	/* The HTTP client comes with the feeds; webhooks use it too. */
@@ -210,6 +211,10 @@ daemon_reload(struct daemon *d)
 	sdn_notify("RELOADING=1");
 	log_info("reloading %s", d->config_path);
 	ncfg = config_load(d->config_path, &errs);
+	if (ncfg != NULL && daemon_config_expand_opml(ncfg, &errs) < 0) {
+		config_free(ncfg);
+		ncfg = NULL;
+	}
 	if (ncfg == NULL) {
 		buf_init(&msg, 64 * 1024);
 		for (size_t i = 0; i < errs.n; i++) {

@@ -131,6 +131,12 @@ int daemon_batch_commit(struct daemon *d);
 /* In --once mode, leave the loop when every feed was polled and all is done. */
 void daemon_once_check(struct daemon *d);
 
+/*
+ * Add the feeds of cfg's OPML files (daemon/opml.c).  0, or -1 with each
+ * problem appended to errs as "FILE:LINE: message".
+ */
+int daemon_config_expand_opml(struct sw_config *cfg, struct cfg_errors *errs);
+
 /* The control command table (daemon/commands.c). */
 extern const struct control_command daemon_commands[];
 extern const size_t daemon_ncommands;

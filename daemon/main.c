@@ -112,6 +112,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cfg = config_load(path, &errs);
+	if (cfg != NULL && daemon_config_expand_opml(cfg, &errs) < 0) {
+		config_free(cfg);
+		cfg = NULL;
+	}
 	if (check) {
 		if (cfg == NULL) {
 			print_errors(&errs);

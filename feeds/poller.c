@@ -286,19 +286,11 @@ feed_http_done_cb(struct http_req *req, struct http_result *res, void *arg)
 			set_str(&w->last_result, "error");
 			set_str(&w->last_error, "out of memory while parsing");
 		} else if (poll.doc->error != FEED_OK) {
-			if (poll.doc->error == FEED_ERR_NOT_A_FEED &&
-			    poll.doc->alternate_url != NULL)
-				snprintf(errbuf, sizeof(errbuf),
-				    "%s: not a feed (%s); the page advertises "
-				    "a feed at %s",
-				    w->url, poll.doc->error_msg,
-				    poll.doc->alternate_url);
-			else
-				snprintf(errbuf, sizeof(errbuf), "%s: %s%s%s",
-				    w->url, feed_error_name(poll.doc->error),
-				    poll.doc->error_msg ? ": " : "",
-				    poll.doc->error_msg ? poll.doc->error_msg
-							: "");
+			/* error_msg names the URL and any advertised feed. */
+			snprintf(errbuf, sizeof(errbuf), "%s",
+			    poll.doc->error_msg
+				? poll.doc->error_msg
+				: feed_error_name(poll.doc->error));
 			set_str(&w->last_result, "parse-error");
 			set_str(&w->last_error, errbuf);
 		} else {

@@ -270,7 +270,7 @@ START_TEST(test_unreadable_file)
 	ck_assert_ptr_null(config_load("nonexistent.json", &errs));
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_str_eq(cfg_error_format(&errs.v[0], line, sizeof(line)),
-	    "nonexistent.json:0:0: cannot open: No such file or directory");
+	    "nonexistent.json: cannot open: No such file or directory");
 	cfg_errors_clear(&errs);
 }
 END_TEST
