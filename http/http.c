@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "hostq.h"
 #include "http.h"
 #include "log.h"
 #include "sw_config.h"
@@ -33,10 +35,9 @@
 #define DEF_MAX_BODY ((size_t)10 * 1024 * 1024)
 #define DEF_MAX_CONNECTIONS 64L
 #define DEF_MAX_HOST_CONNECTIONS 2L
-#define DEF_MAX_ACTIVE 256L
 
 enum req_state {
-	REQ_QUEUED,   /* in ctx->queue, no easy handle yet */
+	REQ_QUEUED,   /* in its host's line in ctx->hq, no easy handle yet */
 	REQ_ACTIVE,   /* in ctx->active, easy handle in the multi */
 	REQ_DEFERRED, /* in ctx->deferred, failed before curl, to report */
 	REQ_CALLBACK, /* its callback is running */
@@ -49,7 +50,8 @@ enum req_state {
  */
 struct http_req {
 	struct http_ctx *ctx;
-	TAILQ_ENTRY(http_req) entry;
+	TAILQ_ENTRY(http_req) entry; /* ctx->active or ctx->deferred */
+	struct hostq_item hq;	     /* waiting, or counted as running */
 	enum req_state state;
 	http_done_cb cb;
 	void *arg;
@@ -95,7 +97,7 @@ struct http_ctx {
 	struct event *defer_ev;
 	struct http_limits lim;
 	char *user_agent;
-	struct req_list queue;
+	struct hostq hq;
 	struct req_list active;
 	struct req_list deferred;
 	LIST_HEAD(, sock_info) socks;
@@ -146,7 +148,7 @@ http_limits_default(struct http_limits *lim)
 	lim->max_body = DEF_MAX_BODY;
 	lim->max_connections = DEF_MAX_CONNECTIONS;
 	lim->max_host_connections = DEF_MAX_HOST_CONNECTIONS;
-	lim->max_active = DEF_MAX_ACTIVE;
+	lim->max_active = 0; /* = max_connections */
 	lim->allow_private_addresses = 0;
 	lim->user_agent = http_default_user_agent();
 }
@@ -177,7 +179,7 @@ ctx_apply_limits(struct http_ctx *ctx, const struct http_limits *in)
 	l.max_connections = pick(in->max_connections, def.max_connections);
 	l.max_host_connections =
 	    pick(in->max_host_connections, def.max_host_connections);
-	l.max_active = pick(in->max_active, def.max_active);
+	l.max_active = pick(in->max_active, l.max_connections);
 	if ((ua = strdup(in->user_agent != NULL ? in->user_agent
 						: def.user_agent)) == NULL)
 		return -1;
@@ -189,6 +191,7 @@ ctx_apply_limits(struct http_ctx *ctx, const struct http_limits *in)
 	    ctx->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, l.max_connections);
 	curl_multi_setopt(
 	    ctx->multi, CURLMOPT_MAX_HOST_CONNECTIONS, l.max_host_connections);
+	hostq_set_per_host(&ctx->hq, (unsigned long)l.max_host_connections);
 	return 0;
 }
 
@@ -219,7 +222,7 @@ req_detach(struct http_req *r)
 
 	switch (r->state) {
 	case REQ_QUEUED:
-		TAILQ_REMOVE(&ctx->queue, r, entry);
+		hostq_remove(&ctx->hq, &r->hq);
 		ctx->st.queued--;
 		break;
 	case REQ_ACTIVE:
@@ -227,6 +230,7 @@ req_detach(struct http_req *r)
 		curl_easy_cleanup(r->easy);
 		r->easy = NULL;
 		TAILQ_REMOVE(&ctx->active, r, entry);
+		hostq_remove(&ctx->hq, &r->hq);
 		ctx->st.in_flight--;
 		break;
 	case REQ_DEFERRED:
@@ -462,20 +466,34 @@ req_defer_fail(struct http_req *r, enum http_result_kind kind, const char *msg)
 	event_active(ctx->defer_ev, 0, 0);
 }
 
-/* Start queued requests while there is room under max_active. */
+static struct http_req *
+req_of_item(struct hostq_item *it)
+{
+	return (struct http_req *)(void *)((char *)it -
+	    offsetof(struct http_req, hq));
+}
+
+/*
+ * Start waiting requests while there is room under max_active, one host at a
+ * time in turn, never past the per-host cap: curl would only park the excess,
+ * and parked handles cost memory and time.
+ */
 static void
 ctx_pump(struct http_ctx *ctx)
 {
-	struct http_req *r;
+	struct hostq_item *it;
 
 	while (!ctx->dead &&
 	    ctx->st.in_flight < (unsigned long)ctx->lim.max_active &&
-	    (r = TAILQ_FIRST(&ctx->queue)) != NULL) {
-		TAILQ_REMOVE(&ctx->queue, r, entry);
+	    (it = hostq_pop(&ctx->hq)) != NULL) {
+		struct http_req *r = req_of_item(it);
+
 		ctx->st.queued--;
-		if (req_start(r) == -1)
+		if (req_start(r) == -1) {
+			hostq_remove(&ctx->hq, &r->hq);
 			req_defer_fail(r, HTTP_R_NETWORK,
 			    "cannot set up transfer (out of memory)");
+		}
 	}
 }
 
@@ -867,10 +885,11 @@ http_new(struct event_base *base, const struct http_limits *lim)
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		goto fail_global;
 	ctx->base = base;
-	TAILQ_INIT(&ctx->queue);
 	TAILQ_INIT(&ctx->active);
 	TAILQ_INIT(&ctx->deferred);
 	LIST_INIT(&ctx->socks);
+	if (hostq_init(&ctx->hq, DEF_MAX_HOST_CONNECTIONS) == -1)
+		goto fail;
 	if ((ctx->multi = curl_multi_init()) == NULL)
 		goto fail;
 	if ((ctx->timer_ev = evtimer_new(base, timer_event_cb, ctx)) == NULL ||
@@ -891,6 +910,8 @@ fail:
 		event_free(ctx->timer_ev);
 	if (ctx->multi != NULL)
 		curl_multi_cleanup(ctx->multi);
+	hostq_fini(&ctx->hq);
+	free(ctx->user_agent);
 	free(ctx);
 fail_global:
 	curl_global_cleanup();
@@ -902,9 +923,16 @@ ctx_cancel_all(struct http_ctx *ctx)
 {
 	struct http_req *r;
 
-	while ((r = TAILQ_FIRST(&ctx->queue)) != NULL ||
-	    (r = TAILQ_FIRST(&ctx->active)) != NULL ||
+	struct hostq_item *it;
+
+	/* Running ones first: then every host with a line is ready. */
+	while ((r = TAILQ_FIRST(&ctx->active)) != NULL ||
 	    (r = TAILQ_FIRST(&ctx->deferred)) != NULL) {
+		req_detach(r);
+		req_free(r);
+	}
+	while ((it = hostq_any_waiting(&ctx->hq)) != NULL) {
+		r = req_of_item(it);
 		req_detach(r);
 		req_free(r);
 	}
@@ -922,6 +950,7 @@ ctx_destroy(struct http_ctx *ctx)
 		sock_free(si);
 	event_free(ctx->timer_ev);
 	event_free(ctx->defer_ev);
+	hostq_fini(&ctx->hq);
 	free(ctx->user_agent);
 	free(ctx);
 	curl_global_cleanup();
@@ -943,8 +972,8 @@ http_set_limits(struct http_ctx *ctx, const struct http_limits *lim)
 {
 	if (ctx_apply_limits(ctx, lim) == -1)
 		return -1;
-	/* A larger max_active may let queued requests start; do it later. */
-	if (!TAILQ_EMPTY(&ctx->queue))
+	/* Larger caps may let waiting requests start; do it from the loop. */
+	if (ctx->st.queued > 0)
 		event_active(ctx->defer_ev, 0, 0);
 	return 0;
 }
@@ -1019,15 +1048,11 @@ http_request(struct http_ctx *ctx, const struct http_request_opts *opts,
 	r->state = REQ_CALLBACK; /* in no list yet */
 	if (req_copy_opts(r, opts) == -1)
 		goto fail;
-	if (TAILQ_EMPTY(&ctx->queue) &&
-	    ctx->st.in_flight < (unsigned long)ctx->lim.max_active) {
-		if (req_start(r) == -1)
-			goto fail;
-	} else {
-		r->state = REQ_QUEUED;
-		TAILQ_INSERT_TAIL(&ctx->queue, r, entry);
-		ctx->st.queued++;
-	}
+	if (hostq_push(&ctx->hq, &r->hq, r->url) == -1)
+		goto fail;
+	r->state = REQ_QUEUED;
+	ctx->st.queued++;
+	ctx_pump(ctx);
 	return r;
 fail:
 	req_free(r);
@@ -1046,7 +1071,7 @@ http_cancel(struct http_req *r)
 	log_debug("http: cancel %s", r->url);
 	req_detach(r);
 	req_free(r);
-	if (!TAILQ_EMPTY(&ctx->queue))
+	if (ctx->st.queued > 0)
 		event_active(ctx->defer_ev, 0, 0);
 }
 

@@ -1100,6 +1100,40 @@ START_TEST(queue_beyond_max_active)
 }
 END_TEST
 
+START_TEST(busy_host_does_not_block_others)
+{
+	struct http_limits lim;
+	char *hang = testhttpd_url(srv, "/hang");
+	char other[80];
+	struct http_request_opts o = { .url = hang, .timeout_ms = 20000 };
+	struct http_stats st;
+	struct got g;
+	int i;
+
+	http_limits_default(&lim);
+	lim.max_host_connections = 1;
+	lim.max_active = 10;
+	new_ctx(&lim);
+	testhttpd_add_fault(srv, "/hang", TESTHTTPD_HANG);
+	testhttpd_add_body(srv, "/ok", 200, "text/plain", "ok");
+	never_called = 0;
+	for (i = 0; i < 20; i++)
+		ck_assert_ptr_nonnull(http_request(hc, &o, never_cb, NULL));
+	http_get_stats(hc, &st);
+	ck_assert_uint_eq(st.in_flight, 1);
+	ck_assert_uint_eq(st.queued, 19);
+	/* Same server under another name: its own line, served at once. */
+	snprintf(other, sizeof(other), "http://localhost:%d/ok",
+	    testhttpd_port(srv));
+	o.url = other;
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	got_clear(&g);
+	ck_assert_int_eq(never_called, 0);
+	free(hang);
+}
+END_TEST
+
 static Suite *
 http_suite(void)
 {
@@ -1137,6 +1171,7 @@ http_suite(void)
 	tcase_add_test(tx, free_inside_callback);
 	tcase_add_test(tx, many_concurrent_per_host_cap);
 	tcase_add_test(tx, queue_beyond_max_active);
+	tcase_add_test(tx, busy_host_does_not_block_others);
 	suite_add_tcase(s, tx);
 	return s;
 }
