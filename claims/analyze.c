@@ -11,11 +11,17 @@
 
 #define SET_SLOTS 16384u
 #define NEAREST 3
-#define DF_SCAN_MAX 512	   /* longer posting lists are too common to rank by */
+#define DF_SCAN_MAX 64 /* longer posting lists are too common to rank by */
+#define FIG_SCAN_MAX 16
+#define RANK_WORDS \
+	8	    /* rarest words of a sentence used to find its neighbours */
+#define CORE_MAX 12 /* concepts of a word compared */
+#define HYPER_MAX 6 /* known figures compared per noun, newest first */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
 
-#define UNC_WEIGHT 0.4 /* information units per unit of uncovered specificity \
-			*/
+#define UNC_WEIGHT                                                 \
+	0.4 /* information units per unit of uncovered specificity \
+	     */
 
 #define TAG_STEM 0x80000000u
 #define TAG_HYPER 0x40000000u
@@ -85,9 +91,10 @@ set_add_word(struct knowledge *k, uint32_t wid)
 	uint32_t j;
 
 	set_add(k, TAG_STEM | w->stem);
-	for (j = 0; j < w->ncore; j++)
+	/* the first senses are the frequent ones; rare senses over-match */
+	for (j = 0; j < w->ncore && j < CORE_MAX; j++)
 		set_add(k, con[j]);
-	for (j = 0; j < w->nhyper; j++)
+	for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
 		set_add(k, TAG_HYPER | con[w->ncore + j]);
 }
 
@@ -102,13 +109,13 @@ set_cover(const struct knowledge *k, uint32_t wid)
 
 	if (set_has(k, TAG_STEM | w->stem))
 		return 1.0;
-	for (j = 0; j < w->ncore; j++)
+	for (j = 0; j < w->ncore && j < CORE_MAX; j++)
 		if (set_has(k, con[j]))
 			return 0.9;
-	for (j = 0; j < w->ncore; j++)
+	for (j = 0; j < w->ncore && j < CORE_MAX; j++)
 		if (set_has(k, TAG_HYPER | con[j]))
 			return 0.7;
-	for (j = 0; j < w->nhyper; j++)
+	for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
 		if (set_has(k, con[w->ncore + j]))
 			return 0.7;
 	return 0.0;
@@ -128,26 +135,6 @@ global_cover(const struct knowledge *k, uint32_t wid)
 		if (u32map_get(&k->con_df, con[j] + 1))
 			return 0.3;
 	return 0.0;
-}
-
-/* Two words are the same concept (same stem, synonyms, or one step apart). */
-static int
-words_match(const struct knowledge *k, uint32_t a, uint32_t b)
-{
-	const struct lex_word *wa = lexicon_get(k->lx, a);
-	const struct lex_word *wb = lexicon_get(k->lx, b);
-	const uint32_t *ca, *cb;
-	uint32_t i, j;
-
-	if (a == b || wa->stem == wb->stem)
-		return 1;
-	ca = lexicon_concepts(k->lx, wa);
-	cb = lexicon_concepts(k->lx, wb);
-	for (i = 0; i < (uint32_t)wa->ncore + wa->nhyper; i++)
-		for (j = 0; j < (uint32_t)wb->ncore + wb->nhyper; j++)
-			if (ca[i] == cb[j] && (i < wa->ncore || j < wb->ncore))
-				return 1;
-	return 0;
 }
 
 /* --- result building --- */
@@ -285,7 +272,8 @@ is_furniture(const struct knowledge *k, const struct doc *d,
 {
 	uint32_t i, words = 0, caps = 0;
 	const struct token *t;
-	size_t f, n;
+	char low[512];
+	size_t f;
 
 	for (i = s->tok_begin; i < s->tok_end; i++) {
 		t = &d->toks[i];
@@ -297,18 +285,16 @@ is_furniture(const struct knowledge *k, const struct doc *d,
 	}
 	if (u->nwords < (uint32_t)k->params.min_words)
 		return 1;
-	if (words < 25) {
-		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++) {
-			n = strlen(furniture[f]);
-			if (s->len >= n &&
-			    memmem(d->text + s->off, s->len, furniture[f], n))
-				return 1;
-			/* case-insensitive for ASCII patterns */
-			for (i = 0; i + n <= s->len; i++)
-				if (strncasecmp(d->text + s->off + i,
-					furniture[f], n) == 0)
-					return 1;
+	if (words < 25 && s->len < sizeof(low)) {
+		for (i = 0; i < s->len; i++) {
+			char ch = d->text[s->off + i];
+			low[i] =
+			    (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
 		}
+		low[s->len] = '\0';
+		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++)
+			if (strstr(low, furniture[f]) != NULL)
+				return 1;
 	}
 	/* bylines and headings: no final punctuation, title case, short */
 	if ((s->flags & SF_NOTERM) && !(s->flags & SF_BULLET) &&
@@ -324,32 +310,72 @@ is_furniture(const struct knowledge *k, const struct doc *d,
 
 /* --- figures --- */
 
-/* How well a known figure's subject matches a new figure's. */
-static double
-subject_score(const struct knowledge *k, const struct figure *nf,
-    const struct figure *of, int *head_hit)
-{
-	double sc = 0;
-	int i, j, hh = 0, ctx = 0;
+#define FS_HEAD_STEM 0x80000000u
+#define FS_HEAD_CON 0x40000000u
+#define FS_CTX_STEM 0x20000000u
+#define FS_CTX_CON 0x10000000u
 
-	for (i = 0; i < nf->nhead; i++)
-		for (j = 0; j < of->nhead; j++)
-			if (words_match(k, nf->head[i], of->head[j]))
-				hh = 2;
-	if (!hh)
-		for (i = 0; i < nf->nhead; i++)
-			for (j = 0; j < of->nctx; j++)
-				if (words_match(k, nf->head[i], of->ctx[j]))
-					hh = 1;
-	for (i = 0; i < nf->nctx; i++)
-		for (j = 0; j < of->nctx; j++)
-			if (words_match(k, nf->ctx[i], of->ctx[j])) {
-				ctx++;
-				break;
-			}
-	sc = hh + 0.5 * (ctx > 4 ? 4 : ctx);
+/* Put a new figure's subject (head and context words with their concepts) in
+ * the set. */
+static void
+subject_prepare(struct knowledge *k, const struct figure *nf)
+{
+	const struct lex_word *w;
+	const uint32_t *con;
+	uint32_t i, j, wid;
+	int head;
+
+	for (i = 0; i < (uint32_t)nf->nhead + nf->nctx; i++) {
+		head = i < nf->nhead;
+		wid = head ? nf->head[i] : nf->ctx[i - nf->nhead];
+		w = lexicon_get(k->lx, wid);
+		con = lexicon_concepts(k->lx, w);
+		set_add(k, (head ? FS_HEAD_STEM : FS_CTX_STEM) | w->stem);
+		for (j = 0; j < (uint32_t)w->ncore + w->nhyper; j++)
+			set_add(k, (head ? FS_HEAD_CON : FS_CTX_CON) | con[j]);
+	}
+}
+
+static int
+subject_has(const struct knowledge *k, uint32_t wid, int head)
+{
+	const struct lex_word *w = lexicon_get(k->lx, wid);
+	const uint32_t *con = lexicon_concepts(k->lx, w);
+	uint32_t j;
+
+	if (set_has(k, (head ? FS_HEAD_STEM : FS_CTX_STEM) | w->stem))
+		return 1;
+	/* the first senses are the frequent ones */
+	for (j = 0; j < w->ncore && j < 8; j++)
+		if (set_has(k, (head ? FS_HEAD_CON : FS_CTX_CON) | con[j]))
+			return 1;
+	return 0;
+}
+
+/*
+ * How well a known figure's subject matches the new one in the set: 2 when
+ * their nouns are the same concept, 1 when the new noun is among the known
+ * figure's surrounding words, plus half a point per shared context word.
+ */
+static double
+subject_score(const struct knowledge *k, const struct figure *of, int *head_hit,
+    int need_ctx)
+{
+	int i, hh = 0, ctx = 0;
+
+	for (i = 0; i < of->nhead && !hh; i++)
+		if (subject_has(k, of->head[i], 1))
+			hh = 2;
+	for (i = 0; i < of->nctx && !hh; i++)
+		if (subject_has(k, of->ctx[i], 1))
+			hh = 1;
 	*head_hit = hh;
-	return sc;
+	if (!hh && !need_ctx)
+		return 0;
+	for (i = 0; i < of->nctx; i++)
+		ctx += subject_has(k, of->ctx[i], 0);
+	*head_hit = hh;
+	return hh + 0.5 * (ctx > 4 ? 4 : ctx);
 }
 
 static int
@@ -368,8 +394,8 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 	const struct kfig *best = NULL, *same = NULL;
 	struct vec32 *list;
 	double sc, best_sc = 0;
-	uint32_t i, j, key;
-	int hh, which;
+	uint32_t i, j, key, nkeys;
+	int hh, which, same_value;
 
 	*changed_from = NULL;
 	if (nf->kind == FIG_DATE) {
@@ -381,19 +407,33 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 	}
 	if (nf->kind == FIG_TIME || nf->kind == FIG_VAGUE)
 		return FIGV_IGNORE;
-	for (i = 0; i < (uint32_t)nf->nhead + nf->nctx; i++) {
-		uint32_t wid =
-		    i < nf->nhead ? nf->head[i] : nf->ctx[i - nf->nhead];
+	if (set_prepare(k) == -1)
+		return FIGV_IGNORE;
+	subject_prepare(k, nf);
+	if (++k->fig_gen == 0)
+		k->fig_gen = 1;
+	/* known figures are indexed by their nouns and context words */
+	nkeys = nf->nhead ? nf->nhead : (nf->nctx < 4 ? nf->nctx : 4);
+	for (i = 0; i < nkeys; i++) {
+		uint32_t wid = nf->nhead ? nf->head[i] : nf->ctx[i];
 		w = lexicon_get(k->lx, wid);
 		list = knowledge_list(k, &k->fig_post, w->stem, 0);
-		if (list == NULL || list->n > DF_SCAN_MAX)
+		if (list == NULL)
 			continue;
-		for (j = 0; j < list->n; j++) {
-			const struct kfig *kf = &k->figs[list->v[j]];
+		/* the newest figures hold the current values */
+		j = list->n > FIG_SCAN_MAX ? list->n - FIG_SCAN_MAX : 0;
+		for (; j < list->n; j++) {
+			struct kfig *kf = &k->figs[list->v[j]];
+			if (kf->mark == k->fig_gen)
+				continue;
+			kf->mark = k->fig_gen;
 			if (!kinds_compatible(kf->f.kind, nf->kind))
 				continue;
-			sc = subject_score(k, nf, &kf->f, &hh);
-			if (figures_same_value(nf, &kf->f)) {
+			same_value = figures_same_value(nf, &kf->f);
+			if (same_value && same != NULL)
+				continue;
+			sc = subject_score(k, &kf->f, &hh, same_value);
+			if (same_value) {
 				if (sc >= 0.5 || nf->nhead == 0)
 					same = kf;
 				continue;
@@ -492,11 +532,12 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
     double *topsc, int *ntop)
 {
 	const struct lex_word *w;
-	struct vec32 *list;
+	struct vec32 *list, *lists[RANK_WORDS];
+	float specs[RANK_WORDS];
 	uint32_t i, j, sid;
 	size_t t;
 	double sc;
-	int m, q;
+	int m, q, nr;
 
 	*ntop = 0;
 	if (k->acccap < k->nsents) {
@@ -513,24 +554,40 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 		k->acccap = k->nsents * 2;
 	}
 	k->ntouched = 0;
+	/* rank by the rarest words only: they find the sentences that matter */
+	nr = 0;
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
 		list = knowledge_list(k, &k->stem_post, w->stem, 0);
 		if (list == NULL)
 			continue;
+		for (q = nr; q > 0 && lists[q - 1]->n > list->n; q--)
+			if (q < RANK_WORDS) {
+				lists[q] = lists[q - 1];
+				specs[q] = specs[q - 1];
+			}
+		if (q < RANK_WORDS) {
+			lists[q] = list;
+			specs[q] = w->spec;
+			if (nr < RANK_WORDS)
+				nr++;
+		}
+	}
+	for (i = 0; i < (uint32_t)nr; i++) {
+		list = lists[i];
 		/* common words rank nothing; the oldest postings (baseline)
 		 * still count */
-		m = list->n > DF_SCAN_MAX ? 64 : (int)list->n;
+		m = list->n > DF_SCAN_MAX ? 16 : (int)list->n;
 		for (j = 0; j < (uint32_t)m; j++) {
 			sid = list->v[j];
 			if (k->acc[sid] == 0.0f)
 				k->touched[k->ntouched++] = sid;
-			k->acc[sid] += w->spec;
+			k->acc[sid] += specs[i];
 		}
 	}
 	for (t = 0; t < k->ntouched; t++) {
 		sid = k->touched[t];
-		sc = k->acc[sid] / (1.0 + 0.02 * k->sents[sid].nwords);
+		sc = k->acc[sid] / (1.0 + 0.02 * k->snw[sid]);
 		k->acc[sid] = 0.0f;
 		for (q = *ntop; q > 0 && topsc[q - 1] < sc; q--)
 			if (q < NEAREST) {
@@ -578,18 +635,21 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
     const struct sentence *s, struct units *u, struct claims_result *r)
 {
 	const struct lex_word *w;
-	const struct kfig *from;
+	const struct kfig *from[UNIT_MAX_FIGS];
+	enum fig_verdict verdict[UNIT_MAX_FIGS];
 	uint32_t top[NEAREST], i, j;
 	double topsc[NEAREST], c, total = 0, unc = 0, units = 0, ratio, nov;
 	char why[512];
 	int ntop, novel, unknown;
-	enum fig_verdict v;
 	uint64_t near_id = 0;
 
 	units_extract(k, d, s, u);
 	if (is_furniture(k, d, s, u))
 		return 0;
 	why[0] = '\0';
+	/* figures first: judging them uses the scratch set */
+	for (i = 0; i < u->nfigs; i++)
+		verdict[i] = figure_judge(k, &u->figs[i], &from[i]);
 	nearest_sentences(k, u, top, topsc, &ntop);
 	if (set_prepare(k) == -1)
 		return -1;
@@ -638,8 +698,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	}
 	for (i = 0; i < u->nfigs; i++) {
 		const struct figure *f = &u->figs[i];
-		v = figure_judge(k, f, &from);
-		if (v == FIGV_NEW) {
+		if (verdict[i] == FIGV_NEW) {
 			/* a new year is a fact; a bare month or day is vague */
 			units +=
 			    f->kind != FIG_DATE ? 1.0 : (f->year ? 0.75 : 0.5);
@@ -649,8 +708,8 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 			    d->toks[f->tok_end - 1].off +
 				d->toks[f->tok_end - 1].len -
 				d->toks[f->tok_begin].off);
-		} else if (v == FIGV_CHANGED) {
-			if (result_add_change(r, k, from, d, s, f) == -1)
+		} else if (verdict[i] == FIGV_CHANGED) {
+			if (result_add_change(r, k, from[i], d, s, f) == -1)
 				return -1;
 		}
 	}

@@ -46,7 +46,8 @@ struct kfig {
 	struct figure f;
 	char *text; /* as written */
 	uint32_t sent;
-	uint32_t seq; /* later figures supersede earlier ones */
+	uint32_t seq;  /* later figures supersede earlier ones */
+	uint32_t mark; /* generation of the last look at it */
 };
 
 struct vec32 {
@@ -59,6 +60,7 @@ struct knowledge {
 	char *id;
 	struct claims_params params;
 	struct ksent *sents;
+	uint8_t *snw; /* content words per sentence, packed for ranking */
 	size_t nsents, sentcap;
 	struct kfig *figs;
 	size_t nfigs, figcap;
@@ -93,6 +95,7 @@ struct knowledge {
 	uint32_t *set_keys; /* generation-tagged set for coverage */
 	uint32_t *set_gen;
 	uint32_t set_slots, gen;
+	uint32_t fig_gen;
 };
 
 /* True when number token i is part of a name (Unit 8200, +972). */

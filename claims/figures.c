@@ -162,6 +162,24 @@ parse_digits(const char *s, size_t n, double *prec)
 	return v;
 }
 
+int
+figures_word_is_numeric(const char *w)
+{
+	static const char *const extra[] = { "a", "an", "one", "percent", "pct",
+		"per", "cent", "fold", "times" };
+	size_t k;
+
+	for (k = 0; k < SW_ARRAY_SIZE(numwords); k++)
+		if (strcmp(numwords[k].w, w) == 0)
+			return 1;
+	return mag_lookup(magwords, SW_ARRAY_SIZE(magwords), w) != 0 ||
+	    mag_lookup(vaguewords, SW_ARRAY_SIZE(vaguewords), w) != 0 ||
+	    mag_lookup(dataunits, SW_ARRAY_SIZE(dataunits), w) != 0 ||
+	    list_has(durwords, SW_ARRAY_SIZE(durwords), w) ||
+	    list_has(moneywords, SW_ARRAY_SIZE(moneywords), w) ||
+	    list_has(extra, SW_ARRAY_SIZE(extra), w);
+}
+
 static int
 is_content(const struct doc *d, struct lexicon *lx, uint32_t i)
 {
@@ -427,21 +445,27 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			    d->toks[i - 1].ch == '+' &&
 			    d->toks[i - 1].off + 1 == t->off)
 				continue;
+			/* a plain number right after a capitalised word
+			 * (Unit 8200, Microsoft 365) names something,
+			 * unless a unit or percent follows it */
 			if (i > tb && d->toks[i - 1].kind == TOK_WORD &&
 			    (d->toks[i - 1].flags & TF_CAP) &&
+			    d->toks[i - 1].word != 0 &&
 			    !(lexicon_get(lx, d->toks[i - 1].word)->flags &
-				(LEXW_STOP | LEXW_MONTH)) &&
-			    i + 1 < te && d->toks[i + 1].kind == TOK_WORD &&
-			    !is_content(d, lx, i + 1))
-				continue;
-			if (i > tb && d->toks[i - 1].kind == TOK_WORD &&
-			    (d->toks[i - 1].flags & TF_CAP) &&
-			    !(lexicon_get(lx, d->toks[i - 1].word)->flags &
-				(LEXW_STOP | LEXW_MONTH)) &&
-			    (i + 1 >= te || d->toks[i + 1].kind == TOK_PUNCT ||
-				(d->toks[i + 1].flags & TF_CAP)))
+				(LEXW_STOP | LEXW_MONTH | LEXW_NUMERIC)) &&
+			    lexicon_get(lx, d->toks[i - 1].word)->month == 0 &&
+			    memchr(d->text + t->off, ',', t->len) == NULL &&
+			    memchr(d->text + t->off, '.', t->len) == NULL &&
+			    !(t->flags & TF_ORDINAL) &&
+			    !(i + 1 < te && d->toks[i + 1].kind == TOK_PUNCT &&
+				d->toks[i + 1].ch == '%') &&
+			    !(i + 1 < te && d->toks[i + 1].kind == TOK_WORD &&
+				(lexicon_get(lx, d->toks[i + 1].word)->flags &
+				    LEXW_NUMERIC)))
 				continue;
 		} else if (t->kind == TOK_WORD && t->word != 0) {
+			if (!(lexicon_get(lx, t->word)->flags & LEXW_NUMERIC))
+				continue;
 			w = lexicon_word_text(lx, t->word);
 			v = 0;
 			for (k = 0; k < SW_ARRAY_SIZE(numwords); k++)

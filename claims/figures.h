@@ -66,6 +66,8 @@ int figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 /* True when two values are the same figure once rounding and approximation are
  * allowed for. */
 int figures_same_value(const struct figure *a, const struct figure *b);
+/* True when a folded word can be part of a figure (four, million, percent). */
+int figures_word_is_numeric(const char *w);
 /* True for kinds that count something (changed-figure candidates). */
 int figure_is_count(const struct figure *f);
 

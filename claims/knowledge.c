@@ -100,6 +100,7 @@ knowledge_free(struct knowledge *k)
 		free(k->sents[i].ents);
 	}
 	free(k->sents);
+	free(k->snw);
 	for (i = 0; i < k->nfigs; i++)
 		free(k->figs[i].text);
 	free(k->figs);
@@ -460,10 +461,15 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 
 	if (k->nsents == k->sentcap) {
 		ncap = k->sentcap ? k->sentcap * 2 : 64;
+		uint8_t *nw;
 		ns = realloc(k->sents, ncap * sizeof(*ns));
 		if (ns == NULL)
 			return -1;
 		k->sents = ns;
+		nw = realloc(k->snw, ncap);
+		if (nw == NULL)
+			return -1;
+		k->snw = nw;
 		k->sentcap = ncap;
 	}
 	sid = (uint32_t)k->nsents;
@@ -482,6 +488,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	ks->text[s->len] = '\0';
 	memcpy(ks->words, u->words, u->nwords * sizeof(uint32_t));
 	ks->nwords = u->nwords;
+	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
 	for (i = 0; i < u->nents; i++)
 		ks->ents[i] = u->ents[i].key;
 	ks->nents = u->nents;
@@ -552,6 +559,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		kf->f = *f;
 		kf->sent = sid;
 		kf->seq = fid;
+		kf->mark = 0;
 		kf->text = knowledge_tok_text(d, f->tok_begin, f->tok_end);
 		if (kf->text == NULL)
 			return -1;

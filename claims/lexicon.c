@@ -12,13 +12,15 @@
 
 #include <libstemmer.h>
 
+#include "figures.h"
 #include "lexicon.h"
 #include "strtab.h"
 #include "util.h"
 
 #define WN_DEFAULT_DIR "/usr/share/wordnet"
-#define SENSES_PER_POS 3 /* most frequent senses only: rare senses over-match \
-			  */
+#define SENSES_PER_POS                                         \
+	3 /* most frequent senses only: rare senses over-match \
+	   */
 #define MAX_CONCEPTS 48
 #define WORD_MAX 64
 
@@ -783,6 +785,8 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 	}
 	if (in_list(w, weekdays, sizeof(weekdays) / sizeof(*weekdays)))
 		out->flags |= LEXW_WEEKDAY;
+	if (figures_word_is_numeric(w))
+		out->flags |= LEXW_NUMERIC;
 
 	stemsrc = w;
 	base[0] = '\0';
