@@ -152,13 +152,13 @@ result_add_claim(struct claims_result *r, const struct doc *d,
 	r->claims = nc;
 	c = &r->claims[r->nclaims];
 	memset(c, 0, sizeof(*c));
-	c->text = strndup(d->text + s->off, s->len);
+	c->text = claims_text_dup(d->text + s->off, s->len);
 	c->off = s->off;
 	c->len = s->len;
 	c->novelty = novelty;
 	c->nearest = near ? strdup(near->text) : NULL;
 	c->nearest_id = near_id;
-	c->why = strdup(why);
+	c->why = claims_text_dup(why, strlen(why));
 	if (c->text == NULL || (near && c->nearest == NULL) || c->why == NULL) {
 		free(c->text);
 		free(c->nearest);
@@ -214,7 +214,7 @@ result_add_change(struct claims_result *r, const struct knowledge *k,
 	c->old.sentence = strdup(k->sents[old->sent].text);
 	c->new.text = knowledge_tok_text(d, nf->tok_begin, nf->tok_end);
 	c->new.value = nf->value;
-	c->new.sentence = strndup(d->text + s->off, s->len);
+	c->new.sentence = claims_text_dup(d->text + s->off, s->len);
 	if (c->subject == NULL || c->old.text == NULL ||
 	    c->old.sentence == NULL || c->new.text == NULL ||
 	    c->new.sentence == NULL) {

@@ -117,6 +117,9 @@ struct vec32 *knowledge_list(
 /* Key of a date in the dates map: which 0 year+month, 1 month, 2 year; 0 when
  * absent. */
 uint32_t knowledge_date_key(const struct figure *f, int which);
+/* Copy n bytes of text as valid UTF-8 (bad bytes become U+FFFD, NULs go).
+ * Caller frees; NULL on failure. */
+char *claims_text_dup(const char *s, size_t n);
 /* The figure's text as written. Caller frees. */
 char *knowledge_tok_text(const struct doc *d, uint32_t tb, uint32_t te);
 

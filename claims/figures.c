@@ -586,7 +586,9 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 		    d->toks[j].kind == TOK_WORD &&
 		    list_has(durwords, SW_ARRAY_SIZE(durwords),
 			tok_word(d, lx, j))) {
-			f.kind = FIG_DURATION;
+			/* "1,200 hours of footage" measures the footage */
+			if (!word_eq(d, lx, j + 1, te, "of"))
+				f.kind = FIG_DURATION;
 		}
 		f.value = v;
 		f.precision = prec > 0 ? prec : 1;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "claims_int.h"
 #include "util.h"
 
@@ -201,23 +203,51 @@ count_up(struct u32map *m, uint32_t key)
 }
 
 char *
+claims_text_dup(const char *s, size_t n)
+{
+	char *out, *o;
+	size_t i = 0;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+
+	/* worst case: every byte becomes U+FFFD (3 bytes) */
+	out = malloc(n * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			if (s[i] != '\0')
+				*o++ = s[i];
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(o, s + i, (size_t)k);
+		o += k;
+		i += (size_t)k;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
 knowledge_tok_text(const struct doc *d, uint32_t tb, uint32_t te)
 {
 	const struct token *a, *b;
-	char *s;
-	size_t n;
 
 	if (te <= tb || te > d->ntok)
 		return strdup("");
 	a = &d->toks[tb];
 	b = &d->toks[te - 1];
-	n = b->off + b->len - a->off;
-	s = malloc(n + 1);
-	if (s == NULL)
-		return NULL;
-	memcpy(s, d->text + a->off, n);
-	s[n] = '\0';
-	return s;
+	return claims_text_dup(d->text + a->off, b->off + b->len - a->off);
 }
 
 static int
@@ -475,7 +505,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	sid = (uint32_t)k->nsents;
 	ks = &k->sents[sid];
 	memset(ks, 0, sizeof(*ks));
-	ks->text = malloc(s->len + 1);
+	ks->text = claims_text_dup(d->text + s->off, s->len);
 	ks->words = malloc((u->nwords ? u->nwords : 1) * sizeof(uint32_t));
 	ks->ents = malloc((u->nents ? u->nents : 1) * sizeof(uint32_t));
 	if (ks->text == NULL || ks->words == NULL || ks->ents == NULL) {
@@ -484,8 +514,6 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		free(ks->ents);
 		return -1;
 	}
-	memcpy(ks->text, d->text + s->off, s->len);
-	ks->text[s->len] = '\0';
 	memcpy(ks->words, u->words, u->nwords * sizeof(uint32_t));
 	ks->nwords = u->nwords;
 	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);

@@ -595,7 +595,7 @@ wn_lookup_pos(const struct lexicon *lx, int pos, const char *lemma,
 	const char *line, *eol, *p;
 	char *ep;
 	unsigned long nsyn, np, i, off;
-	int taken = 0;
+	int taken = 0, unused = 0;
 
 	line = wn_index_find(&lx->idx[pos], lemma, &eol);
 	if (line == NULL)
@@ -627,8 +627,12 @@ wn_lookup_pos(const struct lexicon *lx, int pos, const char *lemma,
 		taken++;
 		*ncore = con_push(
 		    core, *ncore, ((uint32_t)pos << 24) | (uint32_t)off);
-		wn_read_synset(
-		    lx, pos, off, lemma, core, ncore, hyper, nhyper, proper);
+		/* a name to WordNet when its most frequent sense is one:
+		 * Israel and Gaza are, Zephyr (a breeze first) is not */
+		wn_read_synset(lx, pos, off, lemma, core, ncore, hyper, nhyper,
+		    (taken == 1 && (pos == WN_NOUN || pos == WN_ADJ))
+			? proper
+			: &unused);
 	}
 	return 1;
 }

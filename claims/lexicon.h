@@ -13,9 +13,10 @@
 #define LEXW_WEEKDAY 0x08
 #define LEXW_REPORT \
 	0x10 /* reporting verb (said, told): attribution, not content */
-#define LEXW_PROPER 0x20  /* WordNet knows it as a name (Israel, Gaza) */
-#define LEXW_NUMERIC 0x40 /* may be part of a figure: four, million, percent \
-			   */
+#define LEXW_PROPER 0x20 /* WordNet knows it as a name (Israel, Gaza) */
+#define LEXW_NUMERIC                                            \
+	0x40 /* may be part of a figure: four, million, percent \
+	      */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Run ../shared/eval/score.py on the dev set with the claims analyser and
+fail below the floors.
+
+The floors sit a little under what the engine scores today, so that a
+change which loses ground fails, while the measured figures are printed
+for the record.  Exit 77 (skip) when ../shared is absent.
+"""
+import os
+import re
+import subprocess
+import sys
+
+FLOORS = {  # name: (bound, kind)
+    "novel_recall": (0.85, "min"),
+    "known_false_alert": (0.10, "max"),
+    "distractor_alerts": (0.0, "max"),
+    "changed_recall": (1.0, "min"),
+    "score": (0.90, "min"),
+}
+
+
+def main():
+    analyser = sys.argv[1]
+    shared = os.environ.get("SW_SHARED", "")
+    score = os.path.join(shared, "eval", "score.py")
+    dev = os.path.join(shared, "eval", "dev")
+    seeds = os.path.join(shared, "seeds")
+    if not shared or not os.path.isfile(score) or not os.path.isdir(dev):
+        print("skip: ../shared/eval is absent")
+        sys.exit(77)
+    baseline = sorted(os.path.join(seeds, f) for f in os.listdir(seeds)
+                      if f.endswith(".txt"))
+    cmd = [sys.executable, score, dev, "--", analyser, "analyze", "--json",
+           "--baseline"] + baseline
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=100)
+    print(run.stdout)
+    sys.stderr.write(run.stderr)
+    got = {}
+    for line in run.stdout.splitlines():
+        m = re.match(r"(\w+): ([0-9.]+)", line)
+        if m:
+            got[m.group(1)] = float(m.group(2))
+    failed = False
+    for name, (bound, kind) in FLOORS.items():
+        if name not in got:
+            print(f"FAIL: {name} missing from score.py output")
+            failed = True
+        elif (kind == "min" and got[name] < bound) or \
+                (kind == "max" and got[name] > bound):
+            print(f"FAIL: {name} {got[name]:.3f} ({kind} {bound})")
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
