@@ -1026,7 +1026,8 @@ req_copy_opts(struct http_req *r, const struct http_request_opts *o)
 	r->max_body = o->max_body;
 	r->follow = o->follow_redirects ? 1 : 0;
 	r->check_addr = o->untrusted ? 1 : 0;
-	r->allow_file = o->allow_file ? 1 : 0;
+	/* A URL taken from content never reads local files. */
+	r->allow_file = o->allow_file && !o->untrusted ? 1 : 0;
 	r->perm_chain = 1;
 	return 0;
 }

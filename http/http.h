@@ -17,6 +17,9 @@ struct http_req;
 /*
  * Limits applied to every transfer.  Zero in a timeout or cap field means
  * "use the default" so callers may fill only what they care about.
+ * Requests beyond max_active, or beyond max_host_connections running for
+ * their scheme://host:port, wait in per-host lines served in turn; waiting
+ * costs only the request's copies of its options.
  */
 struct http_limits {
 	long connect_timeout_ms;   /* TCP + TLS handshake (10 s) */
@@ -27,7 +30,7 @@ struct http_limits {
 	size_t max_body;	   /* decoded body bytes (10 MiB) */
 	long max_connections;	   /* open connections, all hosts (64) */
 	long max_host_connections; /* open connections per host (2) */
-	long max_active; /* transfers handed to curl; more wait (256) */
+	long max_active; /* transfers running at once (= max_connections) */
 	int allow_private_addresses; /* turn the address policy off */
 	const char *user_agent;	     /* copied; NULL = default */
 };
@@ -64,7 +67,7 @@ struct http_request_opts {
 	size_t max_body;	   /* decoded body cap; 0 = the context's */
 	int follow_redirects;	   /* else a 3xx ends in HTTP_R_HTTP_ERROR */
 	int untrusted;	/* URL came from content: apply the address policy */
-	int allow_file; /* admin-configured file:// URL (never on redirects) */
+	int allow_file; /* admin file:// URL; not on redirects, not untrusted */
 };
 
 enum http_result_kind {
@@ -93,11 +96,11 @@ struct http_result {
 	const char *etag;
 	const char *last_modified;
 	const char *content_type;
-	const char *location;	/* resolved target of an unfollowed 3xx */
+	const char *location;	/* absolute target of an unfollowed 3xx */
 	long retry_after_s;	/* -1 when absent, else 0..HTTP_DELAY_MAX_S */
 	long max_age_s;		/* Cache-Control max-age, -1 when absent */
-	int permanent_redirect; /* the first response was 301 or 308 */
-	const char *permanent_url; /* where the leading 301/308 chain ends */
+	int permanent_redirect; /* followed a leading run of 301/308 ... */
+	const char *permanent_url; /* ... ending here (set when the flag is) */
 	char *body; /* decoded body, NUL-terminated; never NULL */
 	size_t body_len;
 	uint64_t total_ms; /* time curl spent, excluding the wait in queue */
@@ -149,7 +152,7 @@ const char *http_req_url(const struct http_req *req);
 
 struct http_stats {
 	unsigned long in_flight; /* handed to curl */
-	unsigned long queued;	 /* waiting for a slot under max_active */
+	unsigned long queued;	 /* waiting in the per-host lines */
 	uint64_t completed;	 /* callbacks run */
 	uint64_t failed;	 /* of which kind was not OK/NOT_MODIFIED */
 	uint64_t bytes;		 /* decoded body bytes received */

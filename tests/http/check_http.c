@@ -520,6 +520,10 @@ START_TEST(file_urls)
 	ck_assert_int_eq(g.kind, HTTP_R_OK);
 	ck_assert_str_eq(g.body, "<rss/>");
 	got_clear(&g);
+	o.untrusted = 1;
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
+	got_clear(&g);
 	unlink(path);
 }
 END_TEST
