@@ -72,6 +72,7 @@ cmd_status(void *arg, const struct control_peer *peer, json_t *args,
 	json_object_set_new(
 	    data, "stories_detail", daemon_pipeline_stories_json(d));
 	json_object_set_new(data, "webhooks_detail", daemon_webhooks_json(d));
+	json_object_set_new(data, "quarantined", daemon_guard_json(d));
 	if (store_counts_get(d->store, sw_wall_s(), &c) == 0) {
 		json_object_set_new(
 		    data, "alerts_24h", json_integer(c.alerts_24h));

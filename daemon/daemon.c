@@ -148,11 +148,15 @@ daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 		return -1;
 	}
 	feeds_init();
+	d->guard_fd = -1;
 	if (daemon_pipeline_start(d) < 0)
 		return -1;
 	/* The HTTP client comes with the feeds; webhooks use it too. */
-	if (daemon_feeds_start(d) < 0 || daemon_webhooks_start(d) < 0)
+	if (daemon_feeds_start(d) < 0 || daemon_guard_start(d) < 0 ||
+	    daemon_webhooks_start(d) < 0)
 		return -1;
+	feed_poller_set_guard(
+	    d->poller, daemon_guard_feed_enter, daemon_guard_feed_leave, d);
 	if (d->once) {
 		/* A one-shot run (cron, benchmarks) has no control socket. */
 		for (size_t i = 0; i < d->nwatches; i++) {
@@ -298,6 +302,7 @@ daemon_free(struct daemon *d)
 	daemon_webhooks_stop(d);
 	daemon_pipeline_stop(d);
 	daemon_feeds_stop(d);
+	daemon_guard_stop(d);
 	control_free(d->ctl);
 	if (d->ev_term != NULL)
 		event_free(d->ev_term);
@@ -317,4 +322,5 @@ daemon_free(struct daemon *d)
 		close(d->lock_fd);
 	memset(d, 0, sizeof(*d));
 	d->lock_fd = -1;
+	d->guard_fd = -1;
 }

@@ -53,6 +53,10 @@ struct daemon {
 	size_t nwebhooks;
 	unsigned deliveries_in_flight;
 	uint64_t deliveries_done;
+	/* Poison inputs (daemon/guard.c). */
+	int guard_fd;
+	char **quarantine;
+	size_t nquarantine;
 	/* --once: poll every feed once, finish the work, exit. */
 	int once;
 	size_t once_expected, once_done;
@@ -136,6 +140,20 @@ void daemon_once_check(struct daemon *d);
  * problem appended to errs as "FILE:LINE: message".
  */
 int daemon_config_expand_opml(struct sw_config *cfg, struct cfg_errors *errs);
+
+/*
+ * Poison inputs (daemon/guard.c): what is being handled is recorded before,
+ * and cleared after; a record left by a dead process is quarantined at the
+ * next start.  enter returns -1 for a quarantined key.
+ */
+int daemon_guard_start(struct daemon *d);
+void daemon_guard_stop(struct daemon *d);
+int daemon_guard_enter(struct daemon *d, const char *key);
+void daemon_guard_leave(struct daemon *d);
+int daemon_guard_feed_enter(void *arg, const char *feed_id, uint64_t hash);
+void daemon_guard_feed_leave(void *arg);
+/* The quarantined keys for status; new reference. */
+json_t *daemon_guard_json(struct daemon *d);
 
 /* The control command table (daemon/commands.c). */
 extern const struct control_command daemon_commands[];

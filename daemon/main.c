@@ -56,7 +56,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cfg_errors errs = { 0 };
-	struct daemon d = { .lock_fd = -1 };
+	struct daemon d = { .lock_fd = -1, .guard_fd = -1 };
 	struct sw_config *cfg;
 	const char *path = NULL;
 	enum log_level level = LOGL_INFO;

@@ -389,8 +389,17 @@ job_finish(struct pipeline_job *j)
 	const struct cfg_feed *f = config_feed(d->cfg, j->feed_id);
 	int64_t now = sw_wall_s();
 	int alerted = 0, failed = 0;
+	char key[512];
 
 	daemon_batch_begin(d);
+	snprintf(
+	    key, sizeof(key), "item %s %s %s", j->feed_id, j->item_id, j->hash);
+	if (daemon_guard_enter(d, key) < 0) {
+		log_info("feed %s: item %s is quarantined; skipped", j->feed_id,
+		    j->item_id);
+		store_item_put(d->store, j->feed_id, j->item_id, j->hash, now);
+		return;
+	}
 	for (size_t i = 0; f != NULL && i < d->nstories; i++) {
 		struct story_rt *s = &d->stories[i];
 		struct claims_result *r;
@@ -478,6 +487,7 @@ job_finish(struct pipeline_job *j)
 		}
 		claims_result_free(r);
 	}
+	daemon_guard_leave(d);
 	if (failed) {
 		/* Nothing of this article is kept: it is processed again. */
 		log_err("feed %s: item %s not processed: %s; it will be "

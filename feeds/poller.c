@@ -24,6 +24,9 @@ struct feed_poller {
 	void *arg;
 	unsigned in_flight;
 	uint64_t rng;
+	int (*guard_enter)(void *, const char *, uint64_t);
+	void (*guard_leave)(void *);
+	void *guard_arg;
 };
 
 struct feed_watch {
@@ -107,6 +110,16 @@ feed_poller_new(struct event_base *base, struct http_ctx *http,
 	p->rng = (sw_mono_ms() << 16) ^ (uint64_t)getpid() ^
 	    UINT64_C(0x9e3779b97f4a7c15);
 	return p;
+}
+
+void
+feed_poller_set_guard(struct feed_poller *p,
+    int (*enter)(void *, const char *, uint64_t), void (*leave)(void *),
+    void *arg)
+{
+	p->guard_enter = enter;
+	p->guard_leave = leave;
+	p->guard_arg = arg;
 }
 
 void
@@ -281,7 +294,21 @@ feed_http_done_cb(struct http_req *req, struct http_result *res, void *arg)
 		popts.base_url =
 		    res->effective_url ? res->effective_url : w->url;
 		popts.content_type = res->content_type;
+		if (p->guard_enter != NULL &&
+		    p->guard_enter(p->guard_arg, w->id,
+			feed_fnv1a(FEED_FNV_INIT, res->body, res->body_len)) <
+			0) {
+			/* It crashed us before: the same bytes are not parsed.
+			 */
+			set_str(&w->last_result, "quarantined");
+			set_str(&w->last_error,
+			    "this document crashed or hung storywatchd before; "
+			    "it is quarantined until the feed changes");
+			break;
+		}
 		poll.doc = feed_parse_buf(res->body, res->body_len, &popts);
+		if (p->guard_leave != NULL)
+			p->guard_leave(p->guard_arg);
 		if (poll.doc == NULL) {
 			set_str(&w->last_result, "error");
 			set_str(&w->last_error, "out of memory while parsing");

@@ -57,6 +57,15 @@ typedef void (*feed_polled_cb)(
  */
 struct feed_poller *feed_poller_new(struct event_base *base,
     struct http_ctx *http, uint64_t spacing_ms, feed_polled_cb cb, void *arg);
+/*
+ * A guard around each parse: enter(arg, feed_id, body_hash) returns 0 to go
+ * on or -1 to skip the document (quarantined); leave(arg) follows a parse.
+ * Lets the daemon record what it is parsing, so a document that crashes the
+ * process is never parsed again.
+ */
+void feed_poller_set_guard(struct feed_poller *p,
+    int (*enter)(void *, const char *, uint64_t), void (*leave)(void *),
+    void *arg);
 /* Free the poller after every watch was freed; NULL is harmless. */
 void feed_poller_free(struct feed_poller *p);
 /* Requests in flight now. */

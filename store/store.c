@@ -60,6 +60,9 @@ static const char *const migrations[] = {
 	"  last_status INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
 	"CREATE INDEX deliveries_queue ON deliveries (webhook_id, state, id);"
 	"CREATE INDEX deliveries_state ON deliveries (state);",
+	/* 2: inputs that crashed or hung storywatchd, never handled again. */
+	"CREATE TABLE quarantine ("
+	"  key TEXT PRIMARY KEY, since INTEGER NOT NULL, reason TEXT);",
 };
 
 enum stmt_id {
@@ -83,6 +86,8 @@ enum stmt_id {
 	ST_DELIVERIES_LIST,
 	ST_REDELIVER_ALERT,
 	ST_REDELIVER_DEAD,
+	ST_QUARANTINE_ADD,
+	ST_QUARANTINE_EACH,
 	ST__COUNT
 };
 
@@ -153,6 +158,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    "UPDATE deliveries SET state = 'pending', attempts = 0, "
 	    "created_at = ?3, next_attempt_at = ?3, last_error = NULL WHERE "
 	    "alert_id = ?1 AND (?2 IS NULL OR webhook_id = ?2)",
+	[ST_QUARANTINE_ADD] = "INSERT OR REPLACE INTO quarantine (key, since, "
+			      "reason) VALUES (?1, ?2, ?3)",
+	[ST_QUARANTINE_EACH] = "SELECT key, since, reason FROM quarantine "
+			       "ORDER BY since",
 	[ST_REDELIVER_DEAD] =
 	    "UPDATE deliveries SET state = 'pending', attempts = 0, "
 	    "created_at = ?2, next_attempt_at = ?2, last_error = NULL WHERE "
@@ -835,4 +844,35 @@ store_redeliver(
 	if (step_done(st, s, "queueing again") < 0)
 		return -1;
 	return sqlite3_changes(st->db);
+}
+
+int
+store_quarantine_add(
+    struct store *st, const char *key, int64_t since, const char *reason)
+{
+	sqlite3_stmt *s = st->stmt[ST_QUARANTINE_ADD];
+
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since);
+	bind_opt(s, 3, reason);
+	return step_done(st, s, "quarantining");
+}
+
+int
+store_quarantine_each(struct store *st, store_quarantine_cb cb, void *arg)
+{
+	sqlite3_stmt *s = st->stmt[ST_QUARANTINE_EACH];
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+			sqlite3_column_int64(s, 1),
+			(const char *)sqlite3_column_text(s, 2), arg) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "reading the quarantine");
+	return n;
 }

@@ -153,6 +153,14 @@ int store_deliveries_each(struct store *st, const char *webhook_id,
 int store_redeliver(struct store *st, const char *alert_id,
     const char *webhook_id, int64_t now);
 
+/* Quarantine: inputs that crashed or hung the process; 0 or -1. */
+int store_quarantine_add(
+    struct store *st, const char *key, int64_t since, const char *reason);
+typedef int (*store_quarantine_cb)(
+    const char *key, int64_t since, const char *reason, void *arg);
+/* Each quarantined key, oldest first; count, or -1. */
+int store_quarantine_each(struct store *st, store_quarantine_cb cb, void *arg);
+
 /* Counts for status. */
 struct store_counts {
 	long alerts_24h;

@@ -153,6 +153,59 @@ class Polling(unittest.TestCase):
         self.assertIsNone(self.d.proc.poll())
 
 
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+class Quarantine(unittest.TestCase):
+    def test_document_that_killed_the_daemon_is_not_parsed_again(self):
+        srv = FeedServer()
+        d = None
+        try:
+            body = rss(items(3)).encode()
+            srv.set("/f.xml", Route(body))
+            cfg = Daemon.default_config()
+            cfg["feeds"] = [{"id": "f", "url": srv.url("/f.xml"), "interval": "1h"}]
+            d = Daemon(cfg)
+            # What a process killed while parsing this very document leaves behind.
+            os.makedirs(d.state, exist_ok=True)
+            with open(os.path.join(d.state, "inflight"), "wb") as f:
+                rec = ("feed f %016x\n" % fnv1a64(body)).encode()
+                f.write(rec + b"\0" * (512 - len(rec)))
+            d.start()
+            deadline = time.time() + 20 * SLOW
+            while time.time() < deadline:
+                f = d.ctl_json("feeds")["data"]["feeds"][0]
+                if f["last_result"]:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(f["last_result"], "quarantined", f)
+            self.assertEqual(f["items"], 0)
+            st = d.ctl_json("status")["data"]
+            self.assertEqual(st["quarantined"], ["feed f %016x" % fnv1a64(body)])
+            self.assertIn("quarantined and will not be handled again", d.read_log())
+            # Once the feed changes, it is parsed as usual; the quarantine survives restarts.
+            srv.set("/f.xml", Route(rss(items(4))))
+            d.stop()
+            d.start()
+            d.ctl("poll", "f", check=0)
+            deadline = time.time() + 20 * SLOW
+            while time.time() < deadline:
+                f = d.ctl_json("feeds")["data"]["feeds"][0]
+                if f["last_result"] == "ok":
+                    break
+                time.sleep(0.05)
+            self.assertEqual((f["last_result"], f["items"]), ("ok", 4))
+            self.assertEqual(len(d.ctl_json("status")["data"]["quarantined"]), 1)
+        finally:
+            if d:
+                d.cleanup()
+            srv.close()
+
+
 class Once(unittest.TestCase):
     def test_once_polls_all_and_exits(self):
         srv = FeedServer()

@@ -33,7 +33,7 @@ START_TEST(test_open_migrate_reopen)
 	struct store_feed f = { 0 }, g;
 
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	ck_assert_int_eq(store_feed_get(st, "f1", &g), 0);
 	f.url = "https://example.org/new";
 	f.config_url = "https://example.org/old";
@@ -50,7 +50,7 @@ START_TEST(test_open_migrate_reopen)
 	/* State survives a restart; migrations are not applied twice. */
 	st = store_open(dir, err, sizeof(err));
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	ck_assert_int_eq(store_feed_get(st, "f1", &g), 1);
 	ck_assert_str_eq(g.url, "https://example.org/new");
 	ck_assert_str_eq(g.etag, "\"abc\"");
