@@ -823,8 +823,9 @@ START_TEST(untrusted_loopback_refused)
 	fetch(&o, &g);
 	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
 	got_clear(&g);
-	/* No packet reached the server. */
+	/* Refused before connecting: not even a TCP connection was made. */
 	ck_assert_uint_eq(testhttpd_hits(srv, "/article"), 0);
+	ck_assert_uint_eq(testhttpd_peak_connections(srv), 0);
 
 	/* A trusted fetch leaves a kept-alive connection ... */
 	o.untrusted = 0;
