@@ -380,6 +380,14 @@ render_status(json_t *d)
 	} else {
 		print_kv("stories", "%lld", jint(d, "stories"));
 	}
+	if (jstr(d, "disk_full_since", NULL) != NULL)
+		print_kv("DISK FULL",
+		    "since %s: polling paused, deliveries go on",
+		    jstr(d, "disk_full_since", "?"));
+	if (json_array_size(json_object_get(d, "quarantined")) > 0)
+		print_kv("quarantined",
+		    "%zu inputs (crashed or hung the daemon)",
+		    json_array_size(json_object_get(d, "quarantined")));
 	if (json_is_object(reload)) {
 		const char *err = jstr(reload, "error", NULL);
 

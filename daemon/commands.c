@@ -73,6 +73,9 @@ cmd_status(void *arg, const struct control_peer *peer, json_t *args,
 	    data, "stories_detail", daemon_pipeline_stories_json(d));
 	json_object_set_new(data, "webhooks_detail", daemon_webhooks_json(d));
 	json_object_set_new(data, "quarantined", daemon_guard_json(d));
+	if (d->disk_full)
+		json_object_set_new(data, "disk_full_since",
+		    json_string(sw_iso8601(d->disk_full, when, sizeof(when))));
 	if (store_counts_get(d->store, sw_wall_s(), &c) == 0) {
 		json_object_set_new(
 		    data, "alerts_24h", json_integer(c.alerts_24h));

@@ -39,6 +39,8 @@ struct daemon {
 	struct feed_watch **watches;
 	size_t nwatches;
 	struct event *ev_commit; /* group commit of feed state and items */
+	struct event *ev_disk;	 /* checks whether a full disk has room */
+	int64_t disk_full;	 /* since when, 0 = not full */
 	int64_t last_poll_wall;
 	uint64_t items_new, items_changed, churn_events;
 	/* Stories and the pipeline (daemon/pipeline.c). */
@@ -130,6 +132,11 @@ json_t *daemon_webhook_test(
 
 /* Open the group-commit transaction; it is committed within 250 ms. */
 void daemon_batch_begin(struct daemon *d);
+/*
+ * A store write failed: log it; when the disk is full, pause polling (it
+ * resumes by itself once a write works) and keep delivering.
+ */
+void daemon_store_failed(struct daemon *d, const char *what);
 /* Commit it now (before reading what others should see); 0 or -1. */
 int daemon_batch_commit(struct daemon *d);
 /* In --once mode, leave the loop when every feed was polled and all is done. */

@@ -20,20 +20,63 @@
 /* More than this share of never-seen ids in one poll is id churn. */
 #define CHURN_MIN_ITEMS 20
 
+/* While the disk is full, this often we check whether it has room again. */
+#define DISK_FULL_RETRY_MS 10000
+
+/* Tries a write; when it works, polling resumes. */
+static void
+disk_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { DISK_FULL_RETRY_MS / 1000, 0 };
+
+	if (store_batch_begin(d->store) == 0 &&
+	    store_probe_write(d->store) == 0 &&
+	    store_batch_commit(d->store) == 0) {
+		d->disk_full = 0;
+		feed_poller_set_paused(d->poller, 0, 0);
+		log_notice("the state database is writable again; polling "
+			   "resumes");
+		return;
+	}
+	store_rollback(d->store);
+	evtimer_add(d->ev_disk, &tv);
+}
+
+void
+daemon_store_failed(struct daemon *d, const char *what)
+{
+	struct timeval tv = { DISK_FULL_RETRY_MS / 1000, 0 };
+
+	log_err("%s%s%s", what ? what : "", what ? ": " : "",
+	    store_errmsg(d->store));
+	if (!store_disk_full(d->store) || d->disk_full)
+		return;
+	/* Nothing polled could be kept: stop polling, keep delivering. */
+	d->disk_full = sw_wall_s();
+	store_rollback(d->store);
+	feed_poller_set_paused(d->poller, 1, DISK_FULL_RETRY_MS);
+	log_err("the disk holding %s is full: polling paused, deliveries go "
+		"on; checking again every %d s",
+	    store_path(d->store), DISK_FULL_RETRY_MS / 1000);
+	if (d->ev_disk != NULL)
+		evtimer_add(d->ev_disk, &tv);
+}
+
 static void
 commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
 
 	if (store_batch_commit(d->store) < 0)
-		log_err("%s", store_errmsg(d->store));
+		daemon_store_failed(d, NULL);
 }
 
 int
 daemon_batch_commit(struct daemon *d)
 {
 	if (store_batch_commit(d->store) < 0) {
-		log_err("%s", store_errmsg(d->store));
+		daemon_store_failed(d, NULL);
 		return -1;
 	}
 	return 0;
@@ -125,7 +168,8 @@ daemon_feeds_start(struct daemon *d)
 	http_limits_from_config(d->cfg, &lim);
 	d->http = http_new(d->base, &lim);
 	d->ev_commit = evtimer_new(d->base, commit_cb, d);
-	if (d->http == NULL || d->ev_commit == NULL) {
+	d->ev_disk = evtimer_new(d->base, disk_check_cb, d);
+	if (d->http == NULL || d->ev_commit == NULL || d->ev_disk == NULL) {
 		log_err("cannot set up the HTTP client");
 		return -1;
 	}
@@ -160,6 +204,10 @@ daemon_feeds_stop(struct daemon *d)
 	if (d->ev_commit != NULL) {
 		event_free(d->ev_commit);
 		d->ev_commit = NULL;
+	}
+	if (d->ev_disk != NULL) {
+		event_free(d->ev_disk);
+		d->ev_disk = NULL;
 	}
 	if (d->store != NULL && store_batch_commit(d->store) < 0)
 		log_err("%s", store_errmsg(d->store));
@@ -255,7 +303,7 @@ persist(struct daemon *d, struct feed_watch *w, int first_success)
 					   : 0;
 	daemon_batch_begin(d);
 	if (store_feed_put(d->store, st.id, &sf) < 0)
-		log_err("feed %s: %s", st.id, store_errmsg(d->store));
+		daemon_store_failed(d, st.id);
 	store_feed_clear(&old);
 }
 
@@ -347,8 +395,7 @@ process_items(
 			if (kinds[i] != NULL &&
 			    store_item_put(d->store, feed_watch_id(w),
 				doc->entries[i].id, hashes[i], now) < 0)
-				log_err("feed %s: %s", feed_watch_id(w),
-				    store_errmsg(d->store));
+				daemon_store_failed(d, feed_watch_id(w));
 	}
 	if (backlog) {
 		log_info("feed %s: first poll, %zu items recorded as already "

@@ -490,9 +490,9 @@ job_finish(struct pipeline_job *j)
 	daemon_guard_leave(d);
 	if (failed) {
 		/* Nothing of this article is kept: it is processed again. */
-		log_err("feed %s: item %s not processed: %s; it will be "
-			"retried",
-		    j->feed_id, j->item_id, store_errmsg(d->store));
+		log_err("feed %s: item %s not processed; it will be retried",
+		    j->feed_id, j->item_id);
+		daemon_store_failed(d, j->feed_id);
 		store_rollback(d->store);
 		return;
 	}
@@ -501,7 +501,7 @@ job_finish(struct pipeline_job *j)
 	if (alerted) {
 		/* Durable before anything is sent. */
 		if (store_batch_commit(d->store) < 0) {
-			log_err("alert not saved: %s", store_errmsg(d->store));
+			daemon_store_failed(d, "alert not saved");
 			return;
 		}
 		daemon_deliver_kick_all(d);

@@ -27,6 +27,8 @@ struct feed_poller {
 	int (*guard_enter)(void *, const char *, uint64_t);
 	void (*guard_leave)(void *);
 	void *guard_arg;
+	int paused;
+	uint64_t paused_retry_ms;
 };
 
 struct feed_watch {
@@ -120,6 +122,13 @@ feed_poller_set_guard(struct feed_poller *p,
 	p->guard_enter = enter;
 	p->guard_leave = leave;
 	p->guard_arg = arg;
+}
+
+void
+feed_poller_set_paused(struct feed_poller *p, int paused, uint64_t retry_ms)
+{
+	p->paused = paused;
+	p->paused_retry_ms = retry_ms;
 }
 
 void
@@ -243,6 +252,11 @@ feed_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct feed_watch *w = arg;
 	struct http_request_opts o = { 0 };
 
+	if (w->p->paused) {
+		/* Nothing fetched could be stored: try again later. */
+		schedule_in(w, w->p->paused_retry_ms);
+		return;
+	}
 	o.url = w->url;
 	o.method = HTTP_GET;
 	o.etag = w->etag;

@@ -66,6 +66,12 @@ struct feed_poller *feed_poller_new(struct event_base *base,
 void feed_poller_set_guard(struct feed_poller *p,
     int (*enter)(void *, const char *, uint64_t), void (*leave)(void *),
     void *arg);
+/*
+ * Pause polling (the disk is full): a due feed waits retry_ms and tries
+ * again, without fetching, until resumed with paused = 0.
+ */
+void feed_poller_set_paused(
+    struct feed_poller *p, int paused, uint64_t retry_ms);
 /* Free the poller after every watch was freed; NULL is harmless. */
 void feed_poller_free(struct feed_poller *p);
 /* Requests in flight now. */

@@ -385,6 +385,13 @@ store_rollback(struct store *st)
 }
 
 int
+store_probe_write(struct store *st)
+{
+	/* Rewrites the same row: a page must be written, nothing changes. */
+	return exec(st, "UPDATE schema_version SET version = version");
+}
+
+int
 store_in_transaction(struct store *st)
 {
 	return !sqlite3_get_autocommit(st->db);

@@ -65,6 +65,8 @@ void store_feed_clear(struct store_feed *f);
  */
 int store_batch_begin(struct store *st);
 int store_batch_commit(struct store *st);
+/* A harmless write, to learn whether the disk has room again; 0 or -1. */
+int store_probe_write(struct store *st);
 /* True when a transaction is open. */
 int store_in_transaction(struct store *st);
 

@@ -206,6 +206,66 @@ class Quarantine(unittest.TestCase):
             srv.close()
 
 
+class DiskFull(unittest.TestCase):
+    def test_disk_full_pauses_polling_and_recovers(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to mount a small tmpfs")
+        srv = FeedServer()
+        d = None
+        mnt = None
+        try:
+            srv.set("/f.xml", Route(rss(items(2))))
+            cfg = Daemon.default_config()
+            cfg["feeds"] = [{"id": "f", "url": srv.url("/f.xml"), "interval": "1m"}]
+            cfg["fetch"] = {"min_interval": "1s"}
+            d = Daemon(cfg)
+            mnt = d.state
+            os.makedirs(mnt, exist_ok=True)
+            if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt]).returncode != 0:
+                mnt = None
+                self.skipTest("cannot mount a tmpfs here")
+            d.start()
+            self.assertEqual(d.ctl("status").returncode, 0)
+            # Fill the disk, then make the feed write a lot.
+            with open(os.path.join(mnt, "filler"), "wb") as f:
+                try:
+                    while True:
+                        f.write(b"x" * 65536)
+                        f.flush()
+                except OSError:
+                    pass
+            srv.set("/f.xml", Route(rss(items(400, "big-" + "y" * 1500))))
+            d.ctl("poll", "f", check=0)
+            deadline = time.time() + 30 * SLOW
+            while time.time() < deadline:
+                st = d.ctl_json("status")["data"]
+                if st.get("disk_full_since"):
+                    break
+                time.sleep(0.1)
+            self.assertIn("disk_full_since", st, d.read_log())
+            self.assertIn("polling paused", d.read_log())
+            self.assertIn("DISK FULL", d.ctl("status", check=0).stdout)
+            self.assertIsNone(d.proc.poll())
+            # Room again: the daemon notices by itself and polls again.
+            os.unlink(os.path.join(mnt, "filler"))
+            deadline = time.time() + 60 * SLOW
+            while time.time() < deadline:
+                st = d.ctl_json("status")["data"]
+                if not st.get("disk_full_since"):
+                    break
+                time.sleep(0.2)
+            self.assertNotIn("disk_full_since", st)
+            self.assertIn("polling resumes", d.read_log())
+        finally:
+            if d:
+                d.stop()
+            if mnt:
+                subprocess.run(["umount", "-l", mnt])
+            if d:
+                d.cleanup()
+            srv.close()
+
+
 class Once(unittest.TestCase):
     def test_once_polls_all_and_exits(self):
         srv = FeedServer()
