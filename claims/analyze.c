@@ -12,7 +12,7 @@
 #define SET_SLOTS 16384u
 #define NEAREST 3
 #define DF_SCAN_MAX 64 /* longer posting lists are too common to rank by */
-#define FIG_SCAN_MAX 16
+#define FIG_SCAN_MAX 8
 #define RANK_WORDS \
 	8	    /* rarest words of a sentence used to find its neighbours */
 #define CORE_MAX 12 /* concepts of a word compared */
@@ -322,18 +322,20 @@ subject_prepare(struct knowledge *k, const struct figure *nf)
 {
 	const struct lex_word *w;
 	const uint32_t *con;
-	uint32_t i, j, wid;
-	int head;
+	uint32_t i, j;
 
-	for (i = 0; i < (uint32_t)nf->nhead + nf->nctx; i++) {
-		head = i < nf->nhead;
-		wid = head ? nf->head[i] : nf->ctx[i - nf->nhead];
-		w = lexicon_get(k->lx, wid);
+	for (i = 0; i < nf->nhead; i++) {
+		w = lexicon_get(k->lx, nf->head[i]);
 		con = lexicon_concepts(k->lx, w);
-		set_add(k, (head ? FS_HEAD_STEM : FS_CTX_STEM) | w->stem);
-		for (j = 0; j < (uint32_t)w->ncore + w->nhyper; j++)
-			set_add(k, (head ? FS_HEAD_CON : FS_CTX_CON) | con[j]);
+		set_add(k, FS_HEAD_STEM | w->stem);
+		for (j = 0; j < w->ncore && j < CORE_MAX; j++)
+			set_add(k, FS_HEAD_CON | con[j]);
+		for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
+			set_add(k, FS_HEAD_CON | con[w->ncore + j]);
 	}
+	/* context compares by stem only */
+	for (i = 0; i < nf->nctx; i++)
+		set_add(k, FS_CTX_STEM | lexicon_get(k->lx, nf->ctx[i])->stem);
 }
 
 static int
@@ -358,23 +360,25 @@ subject_has(const struct knowledge *k, uint32_t wid, int head)
  * figure's surrounding words, plus half a point per shared context word.
  */
 static double
-subject_score(const struct knowledge *k, const struct figure *of, int *head_hit,
+subject_score(const struct knowledge *k, const struct kfig *kf, int *head_hit,
     int need_ctx)
 {
+	const struct figure *of = &kf->f;
 	int i, hh = 0, ctx = 0;
 
 	for (i = 0; i < of->nhead && !hh; i++)
 		if (subject_has(k, of->head[i], 1))
 			hh = 2;
 	for (i = 0; i < of->nctx && !hh; i++)
-		if (subject_has(k, of->ctx[i], 1))
+		if (set_has(k, FS_HEAD_STEM | kf->ctx_stem[i]))
 			hh = 1;
 	*head_hit = hh;
 	if (!hh && !need_ctx)
 		return 0;
+	/* context words compare by stem: cheap, and enough to tell subjects
+	 * apart */
 	for (i = 0; i < of->nctx; i++)
-		ctx += subject_has(k, of->ctx[i], 0);
-	*head_hit = hh;
+		ctx += set_has(k, FS_CTX_STEM | kf->ctx_stem[i]);
 	return hh + 0.5 * (ctx > 4 ? 4 : ctx);
 }
 
@@ -432,7 +436,7 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			same_value = figures_same_value(nf, &kf->f);
 			if (same_value && same != NULL)
 				continue;
-			sc = subject_score(k, &kf->f, &hh, same_value);
+			sc = subject_score(k, kf, &hh, same_value);
 			if (same_value) {
 				if (sc >= 0.5 || nf->nhead == 0)
 					same = kf;
@@ -440,7 +444,7 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			}
 			/* ordinals number a series: the noun is enough */
 			if (hh == 0 ||
-			    sc < (nf->kind == FIG_ORDINAL ? 1.5 : 2.0))
+			    sc < (nf->kind == FIG_ORDINAL ? 1.0 : 2.0))
 				continue;
 			if (sc > best_sc ||
 			    (sc == best_sc && best && kf->seq > best->seq)) {
@@ -640,6 +644,8 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	uint32_t top[NEAREST], i, j;
 	double topsc[NEAREST], c, total = 0, unc = 0, units = 0, ratio, nov;
 	char why[512];
+	uint32_t newwords[8];
+	size_t nnew = 0;
 	int ntop, novel, unknown;
 	uint64_t near_id = 0;
 
@@ -666,10 +672,9 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		}
 		total += w->spec;
 		unc += w->spec * (1.0 - c);
-		if (c == 0.0 && w->spec >= 0.5) {
-			const char *tx = lexicon_word_text(k->lx, u->words[i]);
-			why_add(why, sizeof(why), "word", tx, strlen(tx));
-		}
+		if (c == 0.0 && w->spec >= 0.5 &&
+		    nnew < SW_ARRAY_SIZE(newwords))
+			newwords[nnew++] = u->words[i];
 	}
 	for (i = 0; i < u->nents; i++) {
 		const struct unit_ent *e = &u->ents[i];

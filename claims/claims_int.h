@@ -15,7 +15,7 @@
 
 /* An entity in a sentence: interned key and its token words. */
 struct unit_ent {
-	uint32_t key; /* interned "stem stem ..." */
+	uint32_t key; /* hash of the stems; never 0 */
 	uint32_t words[6];
 	uint8_t nwords;
 	uint32_t tok_begin, tok_end;
@@ -48,6 +48,8 @@ struct kfig {
 	uint32_t sent;
 	uint32_t seq;  /* later figures supersede earlier ones */
 	uint32_t mark; /* generation of the last look at it */
+	uint32_t
+	    ctx_stem[FIG_MAX_CTX]; /* stems of f.ctx, for quick comparison */
 };
 
 struct vec32 {

@@ -285,9 +285,7 @@ static void
 units_entities(struct knowledge *k, const struct doc *d,
     const struct sentence *s, struct units *u)
 {
-	uint32_t i = s->tok_begin, j, m;
-	char key[256];
-	size_t kl;
+	uint32_t i = s->tok_begin, j, m, key;
 	struct unit_ent *e;
 	const struct lex_word *w;
 
@@ -352,37 +350,31 @@ units_entities(struct knowledge *k, const struct doc *d,
 		}
 		e = &u->ents[u->nents];
 		memset(e, 0, sizeof(*e));
-		kl = 0;
+		/* the key hashes the stems: "Ministry of Defense" and
+		 * "ministries of defence" are one name */
+		key = 2166136261u;
 		for (; m < j; m++) {
-			const char *st;
-			size_t sl;
+			uint32_t part;
 			if (d->toks[m].kind == TOK_WORD) {
 				w = lexicon_get(k->lx, d->toks[m].word);
 				if (w->flags & LEXW_STOP)
 					continue;
-				st = lexicon_interned_text(k->lx, w->stem);
+				part = w->stem;
 				if (e->nwords < 6)
 					e->words[e->nwords++] = d->toks[m].word;
 				if (e->tok_begin == 0 && e->tok_end == 0)
 					e->tok_begin = m;
 			} else if (d->toks[m].kind == TOK_NUM) {
-				st = d->text + d->toks[m].off;
+				part = strtab_hash(
+				    d->text + d->toks[m].off, d->toks[m].len);
 			} else
 				continue;
-			sl = d->toks[m].kind == TOK_NUM ? d->toks[m].len
-							: strlen(st);
-			if (kl + sl + 2 >= sizeof(key))
-				break;
-			if (kl)
-				key[kl++] = ' ';
-			memcpy(key + kl, st, sl);
-			kl += sl;
+			key = (key ^ part) * 16777619u;
 			e->tok_end = m + 1;
 		}
-		if (kl > 0 && e->nwords > 0) {
-			e->key = lexicon_intern(k->lx, key, kl);
-			if (e->key != 0)
-				u->nents++;
+		if (e->nwords > 0) {
+			e->key = key ? key : 1;
+			u->nents++;
 		}
 		i = j;
 	}
@@ -439,11 +431,7 @@ units_extract(struct knowledge *k, const struct doc *d,
 			u->attributed = 1;
 		if (w->flags &
 		    (LEXW_STOP | LEXW_REPORT | LEXW_MONTH | LEXW_WEEKDAY)) {
-			const char *tx = lexicon_word_text(k->lx, t->word);
-			size_t tl = strlen(tx);
-			if (strcmp(tx, "not") == 0 ||
-			    strcmp(tx, "never") == 0 || strcmp(tx, "no") == 0 ||
-			    (tl > 3 && strcmp(tx + tl - 3, "n't") == 0))
+			if (w->flags & LEXW_NEG)
 				u->negated = 1;
 			continue;
 		}
@@ -507,8 +495,9 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	memset(ks, 0, sizeof(*ks));
 	ks->text = claims_text_dup(d->text + s->off, s->len);
 	ks->words = malloc((u->nwords ? u->nwords : 1) * sizeof(uint32_t));
-	ks->ents = malloc((u->nents ? u->nents : 1) * sizeof(uint32_t));
-	if (ks->text == NULL || ks->words == NULL || ks->ents == NULL) {
+	ks->ents = u->nents ? malloc(u->nents * sizeof(uint32_t)) : NULL;
+	if (ks->text == NULL || ks->words == NULL ||
+	    (u->nents && ks->ents == NULL)) {
 		free(ks->text);
 		free(ks->words);
 		free(ks->ents);
@@ -588,6 +577,8 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		kf->sent = sid;
 		kf->seq = fid;
 		kf->mark = 0;
+		for (j = 0; j < f->nctx; j++)
+			kf->ctx_stem[j] = lexicon_get(k->lx, f->ctx[j])->stem;
 		kf->text = knowledge_tok_text(d, f->tok_begin, f->tok_end);
 		if (kf->text == NULL)
 			return -1;

@@ -34,7 +34,16 @@ struct wn_map {
 	size_t n;
 };
 
+#define LEX_CACHE 32768
+
+struct lex_cache {
+	char w[19];
+	uint8_t n;
+	uint32_t id;
+};
+
 struct lexicon {
+	struct lex_cache cache[LEX_CACHE];
 	struct strtab words;
 	struct lex_word *w;
 	uint32_t wcap;
@@ -367,6 +376,11 @@ lexicon_new(const char *dir)
 		if (load_exceptions(lx, dir) == -1 ||
 		    load_counts(lx, dir) == -1 || load_gloss_df(lx) == -1)
 			goto fail;
+		/* the gloss scan touched every page: give them back; the few
+		 * synsets looked up later fault in again on demand */
+		for (pos = 0; pos < WN_NPOS; pos++)
+			madvise((void *)lx->data[pos].p, lx->data[pos].n,
+			    MADV_DONTNEED);
 		lx->have_wn = 1;
 	} else {
 		for (pos = 0; pos < WN_NPOS; pos++) {
@@ -791,6 +805,9 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		out->flags |= LEXW_WEEKDAY;
 	if (figures_word_is_numeric(w))
 		out->flags |= LEXW_NUMERIC;
+	if (strcmp(w, "not") == 0 || strcmp(w, "never") == 0 ||
+	    strcmp(w, "no") == 0 || (n > 3 && strcmp(w + n - 3, "n't") == 0))
+		out->flags |= LEXW_NEG | LEXW_STOP;
 
 	stemsrc = w;
 	base[0] = '\0';
@@ -886,16 +903,24 @@ lexicon_word(struct lexicon *lx, const char *s, size_t n)
 {
 	char w[WORD_MAX + 1];
 	struct lex_word *nw, rec;
-	uint32_t id;
+	struct lex_cache *ce = NULL;
+	uint32_t id, h;
 	int added;
 
 	if (n == 0)
 		return 0;
 	if (n > WORD_MAX)
 		n = WORD_MAX;
+	/* most tokens are short and frequent: a small cache that stays in L2 */
+	if (n < sizeof(lx->cache[0].w)) {
+		h = strtab_hash(s, n);
+		ce = &lx->cache[h & (LEX_CACHE - 1)];
+		if (ce->id != 0 && ce->n == n && memcmp(ce->w, s, n) == 0)
+			return ce->id;
+	}
 	id = strtab_find(&lx->words, s, n);
 	if (id != 0)
-		return id;
+		goto cache;
 	memcpy(w, s, n);
 	w[n] = '\0';
 	if (word_analyse(lx, w, &rec) == -1)
@@ -911,6 +936,12 @@ lexicon_word(struct lexicon *lx, const char *s, size_t n)
 		lx->wcap *= 2;
 	}
 	lx->w[id] = rec;
+cache:
+	if (ce != NULL) {
+		memcpy(ce->w, s, n);
+		ce->n = (uint8_t)n;
+		ce->id = id;
+	}
 	return id;
 }
 

@@ -11,12 +11,10 @@
 #define LEXW_WORDNET 0x02 /* known to WordNet (common English) */
 #define LEXW_MONTH 0x04
 #define LEXW_WEEKDAY 0x08
-#define LEXW_REPORT \
-	0x10 /* reporting verb (said, told): attribution, not content */
-#define LEXW_PROPER 0x20 /* WordNet knows it as a name (Israel, Gaza) */
-#define LEXW_NUMERIC                                            \
-	0x40 /* may be part of a figure: four, million, percent \
-	      */
+#define LEXW_REPORT 0x10  /* said, told: attribution, not content */
+#define LEXW_PROPER 0x20  /* a name to WordNet (Israel, Gaza) */
+#define LEXW_NUMERIC 0x40 /* part of figures: four, million */
+#define LEXW_NEG 0x80	  /* negation: not, never, n't */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as
