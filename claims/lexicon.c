@@ -184,7 +184,7 @@ load_exceptions(struct lexicon *lx, const char *dir)
 	char key[WORD_MAX + 4];
 	char *buf, *line, *next, *sp, **nb;
 	size_t len, kl;
-	uint32_t id;
+	uint32_t id, exc_cap = 0;
 	int pos, added;
 
 	for (pos = 0; pos < WN_NPOS; pos++) {
@@ -205,12 +205,16 @@ load_exceptions(struct lexicon *lx, const char *dir)
 			id = strtab_add(&lx->exc, key, kl, &added);
 			if (id == 0)
 				goto fail;
-			if (added) {
+			if (added && lx->exc.cap > exc_cap) {
+				/* Grow with the table, not on every entry. */
 				nb = realloc(lx->exc_base,
 				    (size_t)lx->exc.cap * sizeof(*nb));
 				if (nb == NULL)
 					goto fail;
 				lx->exc_base = nb;
+				exc_cap = lx->exc.cap;
+			}
+			if (added) {
 				lx->exc_base[id] = strdup(sp + 1);
 				if (lx->exc_base[id] == NULL)
 					goto fail;
@@ -230,7 +234,7 @@ load_counts(struct lexicon *lx, const char *dir)
 {
 	char *buf, *line, *next, *pct, *sp;
 	size_t len;
-	uint32_t id, *nc;
+	uint32_t id, *nc, cnt_cap = 0;
 	unsigned long c;
 	int added;
 
@@ -251,14 +255,17 @@ load_counts(struct lexicon *lx, const char *dir)
 		id = strtab_add(&lx->cnt, line, (size_t)(pct - line), &added);
 		if (id == 0)
 			goto fail;
-		if (added) {
+		if (added && lx->cnt.cap > cnt_cap) {
+			/* Grow with the table, not on every entry. */
 			nc = realloc(
 			    lx->counts, (size_t)lx->cnt.cap * sizeof(*nc));
 			if (nc == NULL)
 				goto fail;
 			lx->counts = nc;
-			lx->counts[id] = 0;
+			cnt_cap = lx->cnt.cap;
 		}
+		if (added)
+			lx->counts[id] = 0;
 		lx->counts[id] += (uint32_t)c;
 		lx->cnt_total += (double)c;
 	}
@@ -281,6 +288,7 @@ load_gloss_df(struct lexicon *lx)
 	const char *p, *end, *g;
 	char w[WORD_MAX + 1];
 	size_t wl;
+	uint32_t df_cap = 0;
 	int pos, nseen, i, dup, added;
 
 	for (pos = 0; pos < WN_NPOS; pos++) {
@@ -316,15 +324,18 @@ load_gloss_df(struct lexicon *lx)
 				id = strtab_add(&lx->gloss, w, wl, &added);
 				if (id == 0)
 					return -1;
-				if (added) {
+				/* Grow with the table, not on every word. */
+				if (added && lx->gloss.cap > df_cap) {
 					nd = realloc(lx->gloss_df,
 					    (size_t)lx->gloss.cap *
 						sizeof(*nd));
 					if (nd == NULL)
 						return -1;
 					lx->gloss_df = nd;
-					lx->gloss_df[id] = 0;
+					df_cap = lx->gloss.cap;
 				}
+				if (added)
+					lx->gloss_df[id] = 0;
 				for (i = 0, dup = 0; i < nseen && !dup; i++)
 					dup = seen[i] == id;
 				if (dup)
