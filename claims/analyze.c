@@ -9,19 +9,18 @@
 #include "claims_int.h"
 #include "util.h"
 
+/* Sizes and caps that keep one article's cost flat. */
 #define SET_SLOTS 16384u
-#define NEAREST 3
-#define DF_SCAN_MAX 64 /* longer posting lists are too common to rank by */
-#define FIG_SCAN_MAX 8
-#define RANK_WORDS \
-	8	    /* rarest words of a sentence used to find its neighbours */
-#define CORE_MAX 12 /* concepts of a word compared */
-#define HYPER_MAX 6 /* known figures compared per noun, newest first */
-#define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
+#define NEAREST 3      /* known sentences a new one is compared with */
+#define DF_SCAN_MAX 48 /* longer posting lists rank nothing */
+#define FIG_SCAN_MAX 8 /* newest known figures compared per noun */
+#define RANK_WORDS 8   /* rarest words used to find neighbours */
+#define CORE_MAX 8     /* senses of a word compared */
+#define HYPER_MAX 4    /* hypernyms of a word compared */
 
-#define UNC_WEIGHT                                                 \
-	0.4 /* information units per unit of uncovered specificity \
-	     */
+/* Decision weights. */
+#define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
+#define UNC_WEIGHT 0.4	   /* units per unit of uncovered specificity */
 
 #define TAG_STEM 0x80000000u
 #define TAG_HYPER 0x40000000u
@@ -617,6 +616,41 @@ why_add(char *why, size_t sz, const char *kind, const char *s, size_t n)
 	snprintf(why + l, sz - l, "%s%s:%.*s", l ? "; " : "", kind, (int)n, s);
 }
 
+/* Is entity e an acronym spelled out by capitalised words in the same sentence?
+ */
+static int
+acronym_explained(
+    const struct doc *d, const struct sentence *s, const struct unit_ent *e)
+{
+	const struct token *t = &d->toks[e->tok_begin];
+	const char *a = d->text + t->off;
+	uint32_t i, j, n = t->len;
+
+	if (e->nwords != 1 || !(t->flags & TF_ALLCAP) || n < 2 || n > 6)
+		return 0;
+	/* a run of capitalised words in the sentence spelling it */
+	for (i = s->tok_begin; i + n <= s->tok_end; i++) {
+		uint32_t got = 0;
+		for (j = i; j < s->tok_end && got < n; j++) {
+			const struct token *w = &d->toks[j];
+			if (w->kind != TOK_WORD)
+				break;
+			if (!(w->flags & TF_CAP)) {
+				/* "of", "for", "and" may sit inside */
+				if (w->len <= 3)
+					continue;
+				break;
+			}
+			if ((d->text[w->off] | 0x20) != (a[got] | 0x20))
+				break;
+			got++;
+		}
+		if (got == n)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 corroborated_add(struct claims_result *r, uint64_t id)
 {
@@ -693,7 +727,17 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 				maxspec = w->spec;
 		}
 		if (unknown && maxspec >= 0.5) {
-			units += 1;
+			/* IDF next to "Israel Defense Forces" is no news; an
+			 * unexplained acronym is half a unit */
+			units += acronym_explained(d, s, e)
+			    ? 0.0
+			    : (e->nwords == 1 &&
+					  (d->toks[e->tok_begin].flags &
+					      TF_ALLCAP)
+				      ? 0.5
+				      : 1.0);
+			if (acronym_explained(d, s, e))
+				continue;
 			why_add(why, sizeof(why), "entity",
 			    d->text + d->toks[e->tok_begin].off,
 			    d->toks[e->tok_end - 1].off +

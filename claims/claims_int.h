@@ -39,6 +39,7 @@ struct ksent {
 	uint32_t *ents;	 /* entity keys */
 	uint16_t nwords, nents;
 	uint32_t learned; /* index + 1 into the learned items; 0: baseline */
+	uint8_t borrowed; /* text belongs to the learned item */
 };
 
 /* A known figure. */

@@ -97,7 +97,8 @@ knowledge_free(struct knowledge *k)
 	if (k == NULL)
 		return;
 	for (i = 0; i < k->nsents; i++) {
-		free(k->sents[i].text);
+		if (!k->sents[i].borrowed)
+			free(k->sents[i].text);
 		free(k->sents[i].words);
 		free(k->sents[i].ents);
 	}
@@ -493,12 +494,21 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	sid = (uint32_t)k->nsents;
 	ks = &k->sents[sid];
 	memset(ks, 0, sizeof(*ks));
-	ks->text = claims_text_dup(d->text + s->off, s->len);
+	/* a learned item of one sentence lends its text: 100,000 of them add up
+	 */
+	if (learned && s->off == 0 && s->len == d->len &&
+	    memcmp(k->learned[learned - 1].text, d->text, d->len) == 0 &&
+	    k->learned[learned - 1].text[d->len] == '\0') {
+		ks->text = k->learned[learned - 1].text;
+		ks->borrowed = 1;
+	} else
+		ks->text = claims_text_dup(d->text + s->off, s->len);
 	ks->words = malloc((u->nwords ? u->nwords : 1) * sizeof(uint32_t));
 	ks->ents = u->nents ? malloc(u->nents * sizeof(uint32_t)) : NULL;
 	if (ks->text == NULL || ks->words == NULL ||
 	    (u->nents && ks->ents == NULL)) {
-		free(ks->text);
+		if (!ks->borrowed)
+			free(ks->text);
 		free(ks->words);
 		free(ks->ents);
 		return -1;

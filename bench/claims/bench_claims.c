@@ -265,6 +265,8 @@ main(int argc, char **argv)
 	/* warm the word cache as a running daemon would be */
 	run(k, arts, lens, POOL, "warm-up");
 	run(k, arts, lens, n, "baseline only");
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak RSS so far %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
 
 	t0 = now_s();
 	memset(&item, 0, sizeof(item));
@@ -273,6 +275,11 @@ main(int argc, char **argv)
 	for (i = 0; i < (size_t)nlearned; i++) {
 		buf_init(&b, 4096);
 		gen_sentence(&b, &story, &eng, 20);
+		/* a learned claim is one sentence, as knowledge_learn stores it
+		 */
+		while (b.len > 0 &&
+		    (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\n'))
+			b.data[--b.len] = '\0';
 		item.text = b.data;
 		item.id = i + 1;
 		item.time = 1700000000 + (int64_t)i;

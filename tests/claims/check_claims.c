@@ -298,6 +298,9 @@ static const struct novelty_case novelty_cases[] = {
 	{ "Staff had protested for months against the border agency "
 	  "contract.",
 	    0 },
+	{ "The Ruritanian Border Agency (RBA) kept drone footage of migrants "
+	  "on Zephyr, leaked documents show.",
+	    0 },
 	{ "Acme chief executive Mara Quist resigned on Monday.", 1 },
 	{ "Police arrested 14 protesters outside Acme's headquarters in "
 	  "Valdoria.",
