@@ -748,9 +748,15 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	for (i = 0; i < u->nfigs; i++) {
 		const struct figure *f = &u->figs[i];
 		if (verdict[i] == FIGV_NEW) {
-			/* a new year is a fact; a bare month or day is vague */
-			units +=
-			    f->kind != FIG_DATE ? 1.0 : (f->year ? 0.75 : 0.5);
+			/* a new year is a fact; a bare month or day is vague,
+			 * and so is an ordinal outside a known series ("a
+			 * first step") */
+			if (f->kind == FIG_DATE)
+				units += f->year ? 0.75 : 0.5;
+			else if (f->kind == FIG_ORDINAL)
+				units += 0.5;
+			else
+				units += 1.0;
 			why_add(why, sizeof(why),
 			    f->kind == FIG_DATE ? "date" : "figure",
 			    d->text + d->toks[f->tok_begin].off,
@@ -837,6 +843,9 @@ claims_analyze(
 	focus = ra.all > 0 ? ra.match / ra.all : 0;
 	names = ra.names / 2.0;
 	topic = ra.topic / 1.5;
+	/* one stray topic word ("Israeli customers") does not make a match */
+	if (ra.ntopic < 2)
+		topic *= 0.5;
 	r->relevance =
 	    (names > 1.0 ? 1.0 : names) * (topic > 1.0 ? 1.0 : topic);
 	r->relevant = r->relevance >= k->params.relevance_min;

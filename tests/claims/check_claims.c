@@ -353,6 +353,11 @@ static const struct relevance_case relevance_cases[] = {
 	    "demand for Zephyr.\nThe company raised its forecast and its "
 	    "shares climbed 5 percent in New York.\n",
 	    0 },
+	{ "Acme Robotics opens a factory",
+	    "Acme Robotics opened a factory in Valdoria that will build drone "
+	    "parts for farmers.\nThe plant will employ 300 people from next "
+	    "spring, the company said.\n",
+	    0 },
 	{ "Storms close Ruritania's northern border",
 	    "Heavy snow closed the northern border of Ruritania on Sunday.\n"
 	    "Migrants waited in camps as the border agency suspended crossings "
