@@ -116,9 +116,10 @@ int knowledge_add_baseline(
  * 0/-1. */
 int knowledge_add_term(struct knowledge *k, const char *term);
 /*
- * Re-load an item learned earlier (copied).  Its id is kept; ids given by
- * later knowledge_learn calls are above every loaded id.  0, or -1 on
- * allocation failure or a duplicate id.
+ * Re-load an item learned earlier (copied), in ascending id order as the
+ * store lists them.  Its id is kept; ids given by later knowledge_learn
+ * calls are above every loaded id.  0, or -1 on allocation failure, a zero,
+ * duplicate or out-of-order id, or a NULL text.
  */
 int knowledge_add_learned(
     struct knowledge *k, const struct claims_learned *item);

@@ -111,8 +111,8 @@ void units_extract(struct knowledge *k, const struct doc *d,
 int knowledge_index_sentence(struct knowledge *k, const struct doc *d,
     const struct sentence *s, const struct units *u, uint32_t learned);
 /* Parse and index a whole text. 0/-1. */
-int knowledge_index_text(struct knowledge *k, const char *text, size_t len,
-    uint32_t learned, int baseline);
+int knowledge_index_text(
+    struct knowledge *k, const char *text, size_t len, uint32_t learned);
 /* Return the posting list for a key in map m (created on demand); NULL on
  * failure. */
 struct vec32 *knowledge_list(

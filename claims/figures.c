@@ -402,7 +402,7 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 	uint32_t i, j;
 	size_t k;
 	double v, prec, mag;
-	int added = 0, numw;
+	int added = 0;
 	const char *w;
 
 	for (i = tb; i < te; i++) {
@@ -418,7 +418,6 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 		memset(&f, 0, sizeof(f));
 		f.tok_begin = i;
 		f.tok_end = i + 1;
-		numw = 0;
 		if (t->kind == TOK_NUM) {
 			if (t->flags & TF_TIME) {
 				f.kind = FIG_TIME;
@@ -521,7 +520,6 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			    !(d->toks[i - 1].flags & TF_POSS))
 				continue;
 			prec = 1;
-			numw = 1;
 		} else if (t->kind == TOK_PUNCT &&
 		    (t->ch == '$' || t->ch == P_EURO || t->ch == P_POUND) &&
 		    i + 1 < te && d->toks[i + 1].kind == TOK_NUM) {
@@ -531,7 +529,6 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			f.tok_end = i + 1;
 		} else
 			continue;
-		(void)numw;
 		/* magnitude, unit, percent, multiplier after the number */
 		j = f.tok_end;
 		if (j < te && d->toks[j].kind == TOK_WORD) {

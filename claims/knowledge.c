@@ -610,8 +610,8 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 }
 
 int
-knowledge_index_text(struct knowledge *k, const char *text, size_t len,
-    uint32_t learned, int baseline)
+knowledge_index_text(
+    struct knowledge *k, const char *text, size_t len, uint32_t learned)
 {
 	struct units *u;
 	size_t i;
@@ -630,7 +630,6 @@ knowledge_index_text(struct knowledge *k, const char *text, size_t len,
 			k, &k->doc, &k->doc.sents[i], u, learned) == -1)
 			goto out;
 	}
-	(void)baseline;
 	rc = 0;
 out:
 	free(u);
@@ -644,7 +643,7 @@ knowledge_add_baseline(
 	int rc;
 
 	(void)source;
-	rc = knowledge_index_text(k, text, len, 0, 1);
+	rc = knowledge_index_text(k, text, len, 0);
 	k->nbaseline++;
 	return rc;
 }
@@ -769,7 +768,7 @@ learned_append(struct knowledge *k, const struct claims_learned *item)
 	if (item->id >= k->next_id)
 		k->next_id = item->id + 1;
 	if (knowledge_index_text(
-		k, item->text, strlen(item->text), (uint32_t)idx + 1, 0) == -1)
+		k, item->text, strlen(item->text), (uint32_t)idx + 1) == -1)
 		return -1;
 	return 0;
 }

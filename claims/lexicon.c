@@ -26,9 +26,6 @@
 
 enum wn_pos { WN_NOUN, WN_VERB, WN_ADJ, WN_ADV, WN_NPOS };
 
-static const char *const wn_pos_name[WN_NPOS] = { "noun", "verb", "adj",
-	"adv" };
-
 struct wn_map {
 	const char *p;
 	size_t n;
@@ -999,12 +996,4 @@ lexicon_memory(const struct lexicon *lx)
 	    lx->cnt.bytes + lx->gloss.bytes +
 	    (size_t)lx->gloss.cap * sizeof(*lx->gloss_df) +
 	    (size_t)lx->wcap * sizeof(*lx->w) + lx->concap * sizeof(*lx->con);
-}
-
-const char *lexicon_pos_name(int pos);
-
-const char *
-lexicon_pos_name(int pos)
-{
-	return pos >= 0 && pos < WN_NPOS ? wn_pos_name[pos] : "?";
 }
