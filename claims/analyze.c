@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "claims_int.h"
+#include "log.h"
 #include "util.h"
 
 /* Sizes and caps that keep one article's cost flat. */
@@ -651,6 +652,52 @@ acronym_explained(
 	return 0;
 }
 
+static const char *const auxiliaries[] = { "is", "are", "was", "were", "has",
+	"have", "had", "will", "would", "can", "could", "may", "might", "must",
+	"should", "shall", "does", "did", "do" };
+
+/*
+ * The actor of a sentence: the words before its first verb (an auxiliary,
+ * a reporting verb, or a WordNet verb in -ed), after any leading clause.
+ * Returns the head word (the last content word of that phrase), or 0.
+ */
+static uint32_t
+sentence_actor(
+    const struct knowledge *k, const struct doc *d, const struct sentence *s)
+{
+	uint32_t i, start = s->tok_begin, head = 0;
+	const struct lex_word *w;
+	const char *tx;
+	size_t n, a;
+
+	for (i = s->tok_begin; i < s->tok_end && i < s->tok_begin + 16; i++) {
+		const struct token *t = &d->toks[i];
+		if (t->kind == TOK_PUNCT) {
+			if (t->ch == ',') {
+				start = i + 1;
+				head = 0;
+			}
+			continue;
+		}
+		if (t->kind != TOK_WORD || t->word == 0)
+			continue;
+		w = lexicon_get(k->lx, t->word);
+		tx = lexicon_word_text(k->lx, t->word);
+		n = strlen(tx);
+		for (a = 0; a < SW_ARRAY_SIZE(auxiliaries); a++)
+			if (strcmp(tx, auxiliaries[a]) == 0)
+				return i > start ? head : 0;
+		if ((w->flags & LEXW_REPORT) ||
+		    ((w->flags & LEXW_VERB) && n > 4 &&
+			strcmp(tx + n - 2, "ed") == 0))
+			return i > start ? head : 0;
+		if (!(w->flags & (LEXW_STOP | LEXW_MONTH | LEXW_WEEKDAY)) &&
+		    w->spec > 0.0f)
+			head = t->word;
+	}
+	return 0;
+}
+
 static int
 corroborated_add(struct claims_result *r, uint64_t id)
 {
@@ -678,7 +725,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	uint32_t top[NEAREST], i, j;
 	double topsc[NEAREST], c, total = 0, unc = 0, units = 0, ratio, nov;
 	char why[512];
-	uint32_t newwords[8];
+	uint32_t newwords[8], actor;
 	size_t nnew = 0;
 	int ntop, novel, unknown;
 	uint64_t near_id = 0;
@@ -709,6 +756,15 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		if (c == 0.0 && w->spec >= 0.5 &&
 		    nnew < SW_ARRAY_SIZE(newwords))
 			newwords[nnew++] = u->words[i];
+	}
+	/* who did it: an actor the neighbours never mention is half a unit */
+	actor = sentence_actor(k, d, s);
+	if (actor != 0 && lexicon_get(k->lx, actor)->spec >= 0.5 &&
+	    set_cover(k, actor) < 0.5 &&
+	    !(lexicon_get(k->lx, actor)->flags & LEXW_STOP)) {
+		const char *tx = lexicon_word_text(k->lx, actor);
+		units += 0.5;
+		why_add(why, sizeof(why), "actor", tx, strlen(tx));
 	}
 	for (i = 0; i < u->nents; i++) {
 		const struct unit_ent *e = &u->ents[i];
@@ -783,11 +839,9 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		nov = 1.0;
 	if (ntop > 0 && k->sents[top[0]].learned)
 		near_id = k->learned[k->sents[top[0]].learned - 1].id;
-	if (getenv("CLAIMS_DEBUG"))
-		fprintf(stderr,
-		    "  [%s] ratio=%.2f unc=%.2f units=%.1f %s | %.*s\n",
-		    novel ? "NEW" : "old", ratio, unc, units, why, (int)s->len,
-		    d->text + s->off);
+	log_debug("claims %s: %s uncovered %.2f of %.2f, units %.1f (%s): %.*s",
+	    k->id, novel ? "new" : "known", unc, total, units, why,
+	    (int)(s->len > 160 ? 160 : s->len), d->text + s->off);
 	if (!novel) {
 		if (near_id && ratio <= 0.3 &&
 		    corroborated_add(r, near_id) == -1)
@@ -852,12 +906,10 @@ claims_analyze(
 	r->matched_terms = strdup(ra.terms);
 	if (r->matched_terms == NULL)
 		goto fail;
-	if (getenv("CLAIMS_DEBUG"))
-		fprintf(stderr,
-		    "relevance %.3f focus %.3f names %.2f (%d) topic %.2f (%d) "
-		    "terms %s\n",
-		    r->relevance, focus, ra.names, ra.nnames, ra.topic,
-		    ra.ntopic, ra.terms);
+	log_debug("claims %s: relevance %.2f (names %.2f in %d, topic %.2f in "
+		  "%d, focus %.2f): %s",
+	    k->id, r->relevance, ra.names, ra.nnames, ra.topic, ra.ntopic,
+	    focus, ra.terms);
 	if (!r->relevant)
 		goto out;
 	for (si = 0; si < k->doc.nsent; si++)

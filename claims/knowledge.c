@@ -339,6 +339,12 @@ units_entities(struct knowledge *k, const struct doc *d,
 				    (lexicon_get(k->lx, d->toks[j].word)
 					    ->flags &
 					LEXW_REPORT);
+				/* "Smith said" names someone; "Officials
+				 * said" (a plural) does not */
+				const char *tx =
+				    lexicon_word_text(k->lx, d->toks[i].word);
+				if (tx[0] != '\0' && tx[strlen(tx) - 1] == 's')
+					reported = 0;
 				if (!reported)
 					m = i + 1;
 			}

@@ -754,7 +754,7 @@ wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
 			if (hit && base[0] == '\0')
 				snprintf(base, basesz, "%s", cand);
 		}
-		found |= hit;
+		found |= hit << pos;
 	}
 	return found;
 }
@@ -849,6 +849,8 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		out->spec = n <= 2 ? 0.3f : 1.0f;
 	else {
 		out->flags |= LEXW_WORDNET;
+		if (found & (1 << WN_VERB))
+			out->flags |= LEXW_VERB;
 		if (proper)
 			out->flags |= LEXW_PROPER;
 		cid = strtab_find(&lx->cnt, base, strlen(base));

@@ -15,6 +15,7 @@
 #define LEXW_PROPER 0x20  /* a name to WordNet (Israel, Gaza) */
 #define LEXW_NUMERIC 0x40 /* part of figures: four, million */
 #define LEXW_NEG 0x80	  /* negation: not, never, n't */
+#define LEXW_VERB 0x100	  /* WordNet knows it as a verb */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as

@@ -9,6 +9,7 @@
 
 #include "analyze.h"
 #include "claims.h"
+#include "log.h"
 #include "util.h"
 
 #define ANALYZE_FILE_MAX (16u * 1024 * 1024)
@@ -17,8 +18,11 @@ void
 ctl_analyze_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: storywatchctl analyze --baseline FILE... [--json] FILE...\n"
+	    "usage: storywatchctl analyze --baseline FILE... [--json] [-v] "
+	    "FILE...\n"
 	    "  Each FILE is plain text whose first line is the title.\n"
+	    "  -v explains every decision (relevance, each sentence) on "
+	    "stderr.\n"
 	    "  --baseline takes the files up to the next option, \"--\", or\n"
 	    "  the first file in another folder; it may also be repeated.\n");
 }
@@ -210,6 +214,10 @@ ctl_cmd_analyze(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!dashdash && strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (!dashdash &&
+		    (strcmp(argv[i], "-v") == 0 ||
+			strcmp(argv[i], "--verbose") == 0))
+			log_set_level(LOGL_DEBUG);
 		else if (!dashdash && strcmp(argv[i], "--") == 0)
 			dashdash = 1;
 		else if (!dashdash && strcmp(argv[i], "--baseline") == 0) {

@@ -301,6 +301,14 @@ static const struct novelty_case novelty_cases[] = {
 	{ "The Ruritanian Border Agency (RBA) kept drone footage of migrants "
 	  "on Zephyr, leaked documents show.",
 	    0 },
+	/* a new actor alone is half a unit: still a restatement */
+	{ "Campaigners said the Ruritanian border agency stored drone footage "
+	  "of migrants on Zephyr.",
+	    0 },
+	/* a new actor doing something new */
+	{ "Civil liberties groups urged Acme on Thursday to release every "
+	  "contract it signed with the border agency.",
+	    1 },
 	{ "Acme chief executive Mara Quist resigned on Monday.", 1 },
 	{ "Police arrested 14 protesters outside Acme's headquarters in "
 	  "Valdoria.",

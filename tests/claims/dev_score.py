@@ -2,21 +2,25 @@
 """Run ../shared/eval/score.py on the dev set with the claims analyser and
 fail below the floors.
 
-The floors sit a little under what the engine scores today, so that a
-change which loses ground fails, while the measured figures are printed
-for the record.  Exit 77 (skip) when ../shared is absent.
+The floors sit a little under what the engine scores today (see FLOORS),
+so that a change which loses ground fails, while the measured figures are
+printed for the record.  Exit 77 (skip) when ../shared is absent.
 """
 import os
 import re
 import subprocess
 import sys
 
+# Today: novel_recall 0.947, known_false_alert 0, distractor_alerts 0,
+# changed_recall 1, score 0.986.  The floors allow one more missed fact or
+# one false alert among the 18 restated facts, not a distractor alert or a
+# lost changed figure (the dev set has three of each and each is decisive).
 FLOORS = {  # name: (bound, kind)
-    "novel_recall": (0.85, "min"),
-    "known_false_alert": (0.10, "max"),
+    "novel_recall": (0.89, "min"),
+    "known_false_alert": (0.06, "max"),
     "distractor_alerts": (0.0, "max"),
     "changed_recall": (1.0, "min"),
-    "score": (0.90, "min"),
+    "score": (0.93, "min"),
 }
 
 
