@@ -91,6 +91,9 @@ set_add_word(struct knowledge *k, uint32_t wid)
 	uint32_t j;
 
 	set_add(k, TAG_STEM | w->stem);
+	/* common words (say, use, make) cover little by synonymy */
+	if (w->spec < 0.35f)
+		return;
 	/* the first senses are the frequent ones; rare senses over-match */
 	for (j = 0; j < w->ncore && j < CORE_MAX; j++)
 		set_add(k, con[j]);
@@ -285,7 +288,7 @@ is_furniture(const struct knowledge *k, const struct doc *d,
 	}
 	if (u->nwords < (uint32_t)k->params.min_words)
 		return 1;
-	if (words < 25 && s->len < sizeof(low)) {
+	if (words < 20 && s->len < sizeof(low)) {
 		for (i = 0; i < s->len; i++) {
 			char ch = d->text[s->off + i];
 			low[i] =
@@ -446,8 +449,9 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			if (hh == 0 ||
 			    sc < (nf->kind == FIG_ORDINAL ? 1.0 : 2.0))
 				continue;
-			if (sc > best_sc ||
-			    (sc == best_sc && best && kf->seq > best->seq)) {
+			/* the newest value is what the story knows now */
+			if (best == NULL || kf->seq > best->seq ||
+			    (kf->seq == best->seq && sc > best_sc)) {
 				best = kf;
 				best_sc = sc;
 			}
@@ -652,10 +656,6 @@ acronym_explained(
 	return 0;
 }
 
-static const char *const auxiliaries[] = { "is", "are", "was", "were", "has",
-	"have", "had", "will", "would", "can", "could", "may", "might", "must",
-	"should", "shall", "does", "did", "do" };
-
 /*
  * The actor of a sentence: the words before its first verb (an auxiliary,
  * a reporting verb, or a WordNet verb in -ed), after any leading clause.
@@ -667,8 +667,6 @@ sentence_actor(
 {
 	uint32_t i, start = s->tok_begin, head = 0;
 	const struct lex_word *w;
-	const char *tx;
-	size_t n, a;
 
 	for (i = s->tok_begin; i < s->tok_end && i < s->tok_begin + 16; i++) {
 		const struct token *t = &d->toks[i];
@@ -682,14 +680,7 @@ sentence_actor(
 		if (t->kind != TOK_WORD || t->word == 0)
 			continue;
 		w = lexicon_get(k->lx, t->word);
-		tx = lexicon_word_text(k->lx, t->word);
-		n = strlen(tx);
-		for (a = 0; a < SW_ARRAY_SIZE(auxiliaries); a++)
-			if (strcmp(tx, auxiliaries[a]) == 0)
-				return i > start ? head : 0;
-		if ((w->flags & LEXW_REPORT) ||
-		    ((w->flags & LEXW_VERB) && n > 4 &&
-			strcmp(tx + n - 2, "ed") == 0))
+		if (w->flags & (LEXW_AUX | LEXW_REPORT | LEXW_VERB_ED))
 			return i > start ? head : 0;
 		if (!(w->flags & (LEXW_STOP | LEXW_MONTH | LEXW_WEEKDAY)) &&
 		    w->spec > 0.0f)

@@ -14,13 +14,20 @@
 struct lexicon;
 struct knowledge;
 
-/* Thresholds a story may override; claims_params_default() fills them. */
+/*
+ * Thresholds a story may override; claims_params_default() fills them.
+ * relevance is (story names found, saturating at two) x (story topic words
+ * found, saturating at 1.5 worth of specificity), each 0..1.  A sentence is
+ * new when its information units (a name or count the knowledge lacks: 1; a
+ * new year, an ordinal or a new actor: 0.5 or 0.75) plus 0.4 per unit of
+ * uncovered specificity reach unit_min, or when novelty_min of its content
+ * is uncovered.
+ */
 struct claims_params {
-	double relevance_min; /* relevance score an article needs */
-	double
-	    novelty_min; /* share of a sentence's content the knowledge lacks */
-	double unit_min; /* new information units (entity, figure) needed */
-	int min_words;	 /* content words a claim needs */
+	double relevance_min; /* 0.4 */
+	double novelty_min;   /* 0.45: share of content the knowledge lacks */
+	double unit_min;      /* 1.0 */
+	int min_words;	      /* 4: content words a claim needs */
 };
 
 /* The defaults (also used when a story sets none). */

@@ -99,6 +99,11 @@ static const char *const report_words[] = { "say", "said", "says", "saying",
 	"reports", "claimed", "claims", "spokesperson", "spokesman",
 	"spokeswoman", "statement", "commented", "comment" };
 
+/* Auxiliaries and modals: the verb of a sentence starts at them. */
+static const char *const auxiliaries[] = { "is", "are", "was", "were", "has",
+	"have", "had", "will", "would", "can", "could", "may", "might", "must",
+	"should", "shall", "does", "did", "do" };
+
 static const char *const month_names[] = { "january", "february", "march",
 	"april", "may", "june", "july", "august", "september", "october",
 	"november", "december" };
@@ -813,6 +818,8 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		out->flags |= LEXW_WEEKDAY;
 	if (figures_word_is_numeric(w))
 		out->flags |= LEXW_NUMERIC;
+	if (in_list(w, auxiliaries, sizeof(auxiliaries) / sizeof(*auxiliaries)))
+		out->flags |= LEXW_AUX;
 	if (strcmp(w, "not") == 0 || strcmp(w, "never") == 0 ||
 	    strcmp(w, "no") == 0 || (n > 3 && strcmp(w + n - 3, "n't") == 0))
 		out->flags |= LEXW_NEG | LEXW_STOP;
@@ -851,6 +858,9 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		out->flags |= LEXW_WORDNET;
 		if (found & (1 << WN_VERB))
 			out->flags |= LEXW_VERB;
+		if ((found & (1 << WN_VERB)) && n > 4 &&
+		    strcmp(w + n - 2, "ed") == 0)
+			out->flags |= LEXW_VERB_ED;
 		if (proper)
 			out->flags |= LEXW_PROPER;
 		cid = strtab_find(&lx->cnt, base, strlen(base));

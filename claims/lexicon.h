@@ -11,11 +11,13 @@
 #define LEXW_WORDNET 0x02 /* known to WordNet (common English) */
 #define LEXW_MONTH 0x04
 #define LEXW_WEEKDAY 0x08
-#define LEXW_REPORT 0x10  /* said, told: attribution, not content */
-#define LEXW_PROPER 0x20  /* a name to WordNet (Israel, Gaza) */
-#define LEXW_NUMERIC 0x40 /* part of figures: four, million */
-#define LEXW_NEG 0x80	  /* negation: not, never, n't */
-#define LEXW_VERB 0x100	  /* WordNet knows it as a verb */
+#define LEXW_REPORT 0x10   /* said, told: attribution, not content */
+#define LEXW_PROPER 0x20   /* a name to WordNet (Israel, Gaza) */
+#define LEXW_NUMERIC 0x40  /* part of figures: four, million */
+#define LEXW_NEG 0x80	   /* negation: not, never, n't */
+#define LEXW_VERB 0x100	   /* WordNet knows it as a verb */
+#define LEXW_AUX 0x200	   /* auxiliary or modal: is, has, will */
+#define LEXW_VERB_ED 0x400 /* a WordNet verb in -ed: urged, arrested */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as

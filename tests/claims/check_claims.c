@@ -433,6 +433,48 @@ START_TEST(test_changed_figure)
 }
 END_TEST
 
+/* A learned figure is the story's current value: the next change starts from
+ * it. */
+START_TEST(test_figure_history)
+{
+	struct knowledge *k = story_new();
+	struct claims_result *r;
+	static const char first[] =
+	    "Acme Robotics said the inquiry into the Ruritanian border "
+	    "agency's use of Zephyr found that it kept nearly 3,000 hours of "
+	    "drone footage of migrants on its servers.\n";
+	static const char second[] =
+	    "Acme Robotics said the Ruritanian border agency kept more than "
+	    "4,500 hours of drone footage of migrants on Zephyr servers.\n";
+	static const char again[] =
+	    "The Ruritanian border agency kept nearly 3,000 hours of drone "
+	    "footage of migrants on Acme's Zephyr servers, Acme Robotics "
+	    "said.\n";
+
+	r = claims_analyze(k, "Zephyr footage", first, strlen(first));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nchanges, 1);
+	ck_assert(r->changes[0].old.value == 1200);
+	ck_assert_int_ge(
+	    knowledge_learn(k, r, "https://a.example/f", NULL, 1), 1);
+	claims_result_free(r);
+
+	r = claims_analyze(k, "Zephyr footage", again, strlen(again));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nchanges, 0);
+	claims_result_free(r);
+
+	r = claims_analyze(k, "Zephyr footage", second, strlen(second));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nchanges, 1);
+	ck_assert_msg(r->changes[0].old.value == 3000, "old value %g",
+	    r->changes[0].old.value);
+	ck_assert(r->changes[0].new.value == 4500);
+	claims_result_free(r);
+	knowledge_free(k);
+}
+END_TEST
+
 START_TEST(test_learning)
 {
 	struct knowledge *k = story_new(), *k2;
@@ -610,6 +652,7 @@ claims_suite(void)
 	tcase_add_loop_test(
 	    tc, test_relevance, 0, (int)SW_ARRAY_SIZE(relevance_cases));
 	tcase_add_test(tc, test_changed_figure);
+	tcase_add_test(tc, test_figure_history);
 	tcase_add_test(tc, test_learning);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_hostile);
