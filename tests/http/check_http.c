@@ -29,6 +29,7 @@ struct got {
 	long retry_after, max_age;
 	char *body;
 	size_t body_len;
+	uint64_t total_ms;
 };
 
 static struct event_base *base;
@@ -69,6 +70,7 @@ got_cb(struct http_req *req, struct http_result *res, void *arg)
 	g->permanent = res->permanent_redirect;
 	g->retry_after = res->retry_after_s;
 	g->max_age = res->max_age_s;
+	g->total_ms = res->total_ms;
 	ck_assert_ptr_nonnull(res->body);
 	ck_assert_int_eq(res->body[res->body_len], '\0');
 	g->body = http_result_steal_body(res, &g->body_len);
@@ -641,6 +643,48 @@ START_TEST(server_never_answers)
 }
 END_TEST
 
+START_TEST(connect_timeout)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	struct http_limits lim;
+	char url[64];
+	struct http_request_opts o = { .url = url };
+	struct got g;
+	int lfd, fill[4], i;
+
+	/*
+	 * A listener with a full accept queue drops further SYNs: connect()
+	 * hangs as it would for a black-holed address or a stalled handshake.
+	 */
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ne(lfd, -1);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lfd, 0), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	for (i = 0; i < 4; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&a, sizeof(a));
+	}
+	http_limits_default(&lim);
+	lim.connect_timeout_ms = 1000;
+	lim.total_timeout_ms = 25000;
+	new_ctx(&lim);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_TIMEOUT);
+	/* Well before the total timeout, however slow the machine. */
+	ck_assert_uint_lt(g.total_ms, 20000);
+	got_clear(&g);
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(drip_total_timeout)
 {
 	struct testhttpd_route r = { .path = "/drip",
@@ -1163,6 +1207,7 @@ http_suite(void)
 	tcase_add_test(tx, bad_urls_fail_later);
 	tcase_add_test(tx, status_and_retry_after);
 	tcase_add_test(tx, server_never_answers);
+	tcase_add_test(tx, connect_timeout);
 	tcase_add_test(tx, drip_total_timeout);
 	tcase_add_test(tx, drip_low_speed);
 	tcase_add_test(tx, body_limits);
