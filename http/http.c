@@ -23,8 +23,8 @@
 #include "sw_config.h"
 #include "util.h"
 
-#if LIBCURL_VERSION_NUM < 0x075400
-#error "http/ needs libcurl >= 7.84 (curl_easy_header, CURLOPT_PREREQFUNCTION)"
+#if LIBCURL_VERSION_NUM < 0x075500
+#error "http/ needs libcurl >= 7.85 (curl_easy_header, PREREQFUNCTION, PROTOCOLS_STR)"
 #endif
 
 #define DEF_CONNECT_TIMEOUT_MS 10000L
