@@ -24,7 +24,8 @@
 #include "util.h"
 
 #if LIBCURL_VERSION_NUM < 0x075500
-#error "http/ needs libcurl >= 7.85 (curl_easy_header, PREREQFUNCTION, PROTOCOLS_STR)"
+/* curl_easy_header 7.84, CURLOPT_PROTOCOLS_STR 7.85 */
+#error "http/ needs libcurl >= 7.85"
 #endif
 
 #define DEF_CONNECT_TIMEOUT_MS 10000L
