@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The hostile-input suite: every row of docs/hostile-inputs.md as a test of the
+real storywatchd on loopback.
+
+Each case starts its own daemon (so the peak RSS it reports is the case's own)
+with a healthy control feed beside the hostile input, and checks that the
+daemon is still running, that the control feed is still polled and parsed,
+that memory stayed bounded, and that the failure is visible in
+`storywatchctl feeds` and in the log.  Cases that show a known gap in the
+daemon are expected failures with the reason printed; an unexpected failure,
+or an expected failure that passes, makes the exit status non-zero.
+
+  tests/hostile/run.py [-k ROW[,ROW...]] [--markdown FILE] [-v]
+
+SW_BUILD_ROOT names the build folder (default ../../build).
+"""
+import argparse
+import os
+import resource
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import hostile_server as hs  # noqa: E402
+import suite  # noqa: E402
+from suite import CASES, CTL, DAEMON, MB, Ctx, KnownGap, short  # noqa: E402
+import cases  # noqa: E402,F401
+
+
+
+def run_case(c, verbose):
+    ctx = Ctx(c.row)
+    t0 = time.time()
+    result, why = "pass", ""
+    try:
+        c.fn(ctx)
+        ctx.sample()
+        if c.gap:
+            result, why = "UNEXPECTED PASS", "listed as a gap but passed: " + c.gap
+    except (AssertionError, KnownGap) as e:
+        if c.gap:
+            result, why = "expected-failure", "%s [%s]" % (c.gap, short(str(e).split("\n")[0], 160))
+        else:
+            result, why = "FAIL", str(e)
+    except Exception:  # noqa: BLE001 - a broken case is reported, not fatal
+        result, why = "ERROR", traceback.format_exc()
+    try:
+        ctx.cleanup()
+    except Exception as e:  # noqa: BLE001
+        if result == "pass":
+            result, why = "FAIL", "cleanup: %s" % e
+    dt = time.time() - t0
+    rss = (ctx.hwm or 0) / MB
+    growth = ((ctx.hwm or 0) - (ctx.hwm0 or 0)) / MB if ctx.hwm0 else 0
+    if verbose or result not in ("pass", "expected-failure"):
+        for n in ctx.notes:
+            print("      %s" % n)
+    return {"row": c.row, "input": c.title, "expected": c.expected, "result": result, "why": why,
+            "rss": rss, "growth": growth, "time": dt, "notes": ctx.notes}
+
+
+def markdown(results, total):
+    """The results table as docs/hostile-inputs.md shows it."""
+    out = ["| # | Input | Expected | Result | Peak RSS MB (growth) | Time s | Observed |",
+           "|---|---|---|---|---|---|---|"]
+    for r in results:
+        res = r["result"] if r["result"] != "expected-failure" else "**expected failure**: " + r["why"]
+        obs = "; ".join(r["notes"])
+        out.append("| %d | %s | %s | %s | %.0f (+%.1f) | %.1f | %s |" % (
+            r["row"], r["input"], r["expected"], res.replace("|", "/").replace("\n", " "), r["rss"], r["growth"],
+            r["time"], obs.replace("|", "/").replace("\n", " ")))
+    out.append("")
+    out.append("%d cases, %d passed, %d expected failures; the whole run took %.0f s." % (
+        len(results), sum(r["result"] == "pass" for r in results),
+        sum(r["result"] == "expected-failure" for r in results), total))
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", help="rows to run, e.g. 1,3,14")
+    ap.add_argument("--markdown", help="write the results table here")
+    ap.add_argument("-v", action="store_true")
+    a = ap.parse_args()
+    if suite.WRAPPER and not os.environ.get("SW_HOSTILE_UNDER_WRAPPER"):
+        # Peak RSS and time limits mean nothing under memcheck, and 42
+        # daemons there take far longer than the suite's budget.
+        print("skip: SW_TEST_WRAPPER is set (set SW_HOSTILE_UNDER_WRAPPER=1 to run anyway)")
+        return 77
+    for p in (DAEMON, CTL):
+        if not os.path.exists(p):
+            print("skip: %s is not built" % p)
+            return 77
+    want = set(int(x) for x in a.k.split(",")) if a.k else None
+    # Many sockets in row 41.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    srv = suite.SRV = hs.Server()
+    results = []
+    t0 = time.time()
+    print("%3s  %-44s %-18s %8s %6s" % ("#", "input", "result", "RSS MB", "time"))
+    for c in sorted(CASES, key=lambda c: c.row):
+        if want and c.row not in want:
+            continue
+        r = run_case(c, a.v)
+        results.append(r)
+        print("%3d  %-44s %-18s %5.0f+%-4.1f %5.1fs" % (r["row"], short(r["input"], 44), r["result"],
+                                                     r["rss"], r["growth"], r["time"]))
+        if r["result"] not in ("pass",):
+            print("      " + r["why"].replace("\n", "\n      ")[:4000])
+        sys.stdout.flush()
+    total = time.time() - t0
+    srv.close()
+    bad = [r for r in results if r["result"] not in ("pass", "expected-failure")]
+    print("\n%d cases, %d passed, %d expected failures, %d unexpected; %.0f s" % (
+        len(results), sum(r["result"] == "pass" for r in results),
+        sum(r["result"] == "expected-failure" for r in results), len(bad), total))
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write(markdown(results, total) + "\n")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
