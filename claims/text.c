@@ -595,6 +595,9 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 		space = 0;
 		if (c == CP_DIGIT) {
 			j = scan_number(s, n, i, &flags);
+			/* digits of other scripts: one token each, never stuck */
+			if (j <= i)
+				j = i + (size_t)k;
 			t->kind = TOK_NUM;
 			t->flags |= flags;
 			t->len = (uint32_t)(j - i);
@@ -603,6 +606,8 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 		}
 		if (c == CP_LETTER) {
 			j = scan_word(s, n, i, &flags, &wend);
+			if (j <= i)
+				j = wend = i + (size_t)k;
 			t->kind = TOK_WORD;
 			t->flags |= flags;
 			t->len = (uint32_t)(wend - i);

@@ -615,6 +615,47 @@ START_TEST(test_hostile)
 	ck_assert_ptr_nonnull(r);
 	ck_assert(!r->relevant);
 	claims_result_free(r);
+	/* digits of other scripts (Arabic-Indic) once stalled the tokeniser */
+	r = claims_analyze(k, "Acme",
+	    "Acme said \xd9\xa3\xd9\xa4\xd9\xa5 drones and \xef\xbc\x91 "
+	    "Zephyr border agency footage.\n",
+	    strlen("Acme said \xd9\xa3\xd9\xa4\xd9\xa5 drones and "
+		   "\xef\xbc\x91 Zephyr border agency footage.\n"));
+	ck_assert_ptr_nonnull(r);
+	claims_result_free(r);
+	/* random bytes and random story words with punctuation */
+	{
+		static const char *const bits[] = { "Acme", "Zephyr", "border",
+			"agency", "footage", "1,200", "3.5", "U.S.", "Inc.",
+			".", ",", "\"", "\xe2\x80\x9c", "\xe2\x80\xa6", "\n",
+			"\xe2\x80\xa2", "%", "-fold", "May", "2021", "\xff",
+			"\xc3", "\xd9\xa3", "'s", "(", ")" };
+		char buf[4096];
+		uint32_t seed = 12345;
+		int it;
+
+		for (it = 0; it < 200; it++) {
+			size_t len = 0;
+			while (len + 16 < sizeof(buf)) {
+				seed = seed * 1103515245u + 12345u;
+				if ((seed >> 16) % 3 == 0) {
+					buf[len++] = (char)(seed >> 8);
+					continue;
+				}
+				const char *b =
+				    bits[(seed >> 16) % SW_ARRAY_SIZE(bits)];
+				memcpy(buf + len, b, strlen(b));
+				len += strlen(b);
+				buf[len++] = ' ';
+			}
+			r = claims_analyze(k, "Acme Zephyr", buf, len);
+			ck_assert_ptr_nonnull(r);
+			o = claims_result_to_json(r, CLAIMS_JSON_EXPLAIN);
+			ck_assert_ptr_nonnull(o);
+			json_decref(o);
+			claims_result_free(r);
+		}
+	}
 	big = malloc(n + 1);
 	ck_assert_ptr_nonnull(big);
 	for (i = 0; i < n; i++)
