@@ -21,7 +21,8 @@
 
 /* Decision weights. */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
-#define UNC_WEIGHT 0.4	   /* units per unit of uncovered specificity */
+#define UNC_SHARE 0.3
+#define UNC_WEIGHT 0.4 /* units per unit of uncovered specificity */
 
 #define TAG_STEM 0x80000000u
 #define TAG_HYPER 0x40000000u
@@ -420,9 +421,10 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 	if (++k->fig_gen == 0)
 		k->fig_gen = 1;
 	/* known figures are indexed by their nouns and context words */
-	nkeys = nf->nhead ? nf->nhead : (nf->nctx < 4 ? nf->nctx : 4);
+	nkeys = nf->nhead + (nf->nctx < 6 ? nf->nctx : 6);
 	for (i = 0; i < nkeys; i++) {
-		uint32_t wid = nf->nhead ? nf->head[i] : nf->ctx[i];
+		uint32_t wid =
+		    i < nf->nhead ? nf->head[i] : nf->ctx[i - nf->nhead];
 		w = lexicon_get(k->lx, wid);
 		list = knowledge_list(k, &k->fig_post, w->stem, 0);
 		if (list == NULL)
@@ -677,6 +679,15 @@ sentence_actor(
 			}
 			continue;
 		}
+		/* "the tech giant", "its staff": a definite phrase points
+		 * back at someone already known */
+		if (i == start && t->kind == TOK_WORD &&
+		    (text_tok_is(d, t, "the") || text_tok_is(d, t, "its") ||
+			text_tok_is(d, t, "this") ||
+			text_tok_is(d, t, "that") ||
+			text_tok_is(d, t, "their") ||
+			text_tok_is(d, t, "his") || text_tok_is(d, t, "her")))
+			return 0;
 		if (t->kind != TOK_WORD || t->word == 0)
 			continue;
 		w = lexicon_get(k->lx, t->word);
@@ -821,7 +832,12 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	 * date counts half), or enough rare content that no known sentence
 	 * covers: about three uncovered content words.
 	 */
-	novel = units + UNC_WEIGHT * unc >= k->params.unit_min ||
+	/* paraphrase adds up in a long sentence: uncovered words count in
+	 * proportion to the share of the sentence they are, up to UNC_SHARE */
+	novel = units +
+		    UNC_WEIGHT * unc *
+			(ratio < UNC_SHARE ? ratio / UNC_SHARE : 1.0) >=
+		k->params.unit_min ||
 	    (ratio >= k->params.novelty_min && unc >= 1.0);
 	nov = ratio;
 	if (units > 0 && nov < 0.5 + 0.1 * units)

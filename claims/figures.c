@@ -90,7 +90,8 @@ static const struct approxword approxwords[] = {
 	{ "around", NULL, APPROX_ABOUT }, { "roughly", NULL, APPROX_ABOUT },
 	{ "approximately", NULL, APPROX_ABOUT }, { "some", NULL, APPROX_ABOUT },
 	{ "estimated", NULL, APPROX_ABOUT }, { "least", NULL, APPROX_ATLEAST },
-	{ "to", NULL, APPROX_UPTO }
+	{ "to", NULL, APPROX_UPTO }, { "much", "as", APPROX_UPTO },
+	{ "many", "as", APPROX_UPTO }
 };
 
 static const char *

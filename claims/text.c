@@ -595,7 +595,8 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 		space = 0;
 		if (c == CP_DIGIT) {
 			j = scan_number(s, n, i, &flags);
-			/* digits of other scripts: one token each, never stuck */
+			/* digits of other scripts: one token each, never stuck
+			 */
 			if (j <= i)
 				j = i + (size_t)k;
 			t->kind = TOK_NUM;
