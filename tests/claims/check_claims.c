@@ -669,6 +669,124 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/* --- the bundled default story, with restatements and follow-ups written for
+ * this test --- */
+
+static char *
+read_all(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
+		if (fread(p, 1, (size_t)n, f) != (size_t)n) {
+			free(p);
+			p = NULL;
+		} else
+			p[n] = '\0';
+	}
+	fclose(f);
+	return p;
+}
+
+static struct knowledge *
+default_story_new(void)
+{
+	static const char *const files[] = { "000_0d46abae8691fe75.txt",
+		"003_89a4de04343dac4c.txt" };
+	const char *root = getenv("SW_SOURCE_ROOT");
+	struct knowledge *k;
+	char path[1024], *text;
+	size_t i;
+
+	k = knowledge_new(lx, "microsoft-azure-unit8200", NULL);
+	ck_assert_ptr_nonnull(k);
+	for (i = 0; i < SW_ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path),
+		    "%s/config/stories/microsoft-azure-unit8200/%s",
+		    root ? root : ".", files[i]);
+		text = read_all(path);
+		ck_assert_msg(text != NULL, "%s: cannot read", path);
+		ck_assert_int_eq(
+		    knowledge_add_baseline(k, text, strlen(text), path), 0);
+		free(text);
+	}
+	return k;
+}
+
+/* Restatements in other words: none may be a new claim. */
+static const char restated[] =
+    "Microsoft has brought in an outside law firm to look into reports that "
+    "an Israeli military intelligence unit relied on its cloud platform to "
+    "keep recordings of phone calls made by Palestinians.\n"
+    "The company said the inquiry would be handled by lawyers at Covington "
+    "& Burling, helped by an independent technical consultancy.\n"
+    "The move came after a joint investigation by The Guardian, +972 "
+    "Magazine and the Hebrew-language site Local Call reported that Unit "
+    "8200 had kept huge volumes of intercepted calls on a walled-off part of "
+    "Azure.\n"
+    "Microsoft said that storing recordings gathered through the mass "
+    "surveillance of civilians in Gaza and the occupied West Bank would "
+    "breach its terms of service.\n"
+    "The tech giant had carried out an earlier review, announced in May, "
+    "which it said found no evidence that its tools had been used to harm "
+    "people in Gaza.\n"
+    "According to documents seen by the Guardian, Microsoft chief executive "
+    "Satya Nadella met the unit's commander in 2021, when plans to move as "
+    "much as 70% of the unit's data to the cloud were discussed.\n"
+    "Microsoft has said it was not aware the data included intercepted "
+    "calls.\n"
+    "Israel's military has said its work with technology companies is "
+    "carried out under regulated and legally supervised agreements.\n"
+    "Read more: Microsoft's cloud business in numbers\n";
+
+/* A follow-up: these sentences carry new names, figures or actors. */
+static const char followup[] =
+    "Microsoft has said using its cloud for the mass surveillance of "
+    "civilians breaks its terms of service, and Covington & Burling is "
+    "reviewing how Unit 8200 used Azure.\n"
+    "Maria Keller, who joined the board in 2019, said in a letter that the "
+    "review had taken too long.\n"
+    "Investors holding about 2 percent of Microsoft's shares have asked for "
+    "a vote on human rights risks.\n"
+    "Engineers in the company's Dublin office signed a petition calling for "
+    "all contracts with the Israeli military to be ended.\n"
+    "The petition gathered 1,500 signatures in a week, organisers said.\n";
+
+START_TEST(test_default_story)
+{
+	struct knowledge *k = default_story_new();
+	struct claims_result *r;
+	size_t i;
+
+	r = claims_analyze(k, "Microsoft orders outside review of cloud use",
+	    restated, strlen(restated));
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->relevant);
+	for (i = 0; i < r->nclaims; i++)
+		ck_abort_msg("restatement flagged: %s", r->claims[i].text);
+	ck_assert_uint_eq(r->nchanges, 0);
+	claims_result_free(r);
+
+	r = claims_analyze(k, "Board member quits over cloud contracts",
+	    followup, strlen(followup));
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->relevant);
+	ck_assert_msg(r->nclaims == 4, "%zu new claims", r->nclaims);
+	for (i = 0; i < r->nclaims; i++) {
+		ck_assert(
+		    strstr(r->claims[i].text, "terms of service") == NULL);
+		ck_assert_ptr_nonnull(r->claims[i].nearest);
+	}
+	claims_result_free(r);
+	knowledge_free(k);
+}
+END_TEST
+
 static Suite *
 claims_suite(void)
 {
@@ -694,6 +812,7 @@ claims_suite(void)
 	    tc, test_relevance, 0, (int)SW_ARRAY_SIZE(relevance_cases));
 	tcase_add_test(tc, test_changed_figure);
 	tcase_add_test(tc, test_figure_history);
+	tcase_add_test(tc, test_default_story);
 	tcase_add_test(tc, test_learning);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_hostile);
