@@ -334,12 +334,14 @@ deliver_kick(struct webhook_rt *w)
 			log_err(
 			    "webhook %s: %s", w->id, store_errmsg(d->store));
 		w->idle_once = d->once;
+		daemon_once_check(d);
 		return;
 	}
 	if (w->cur.next_attempt_at > now) {
 		timer_in(w, (time_t)(w->cur.next_attempt_at - now));
 		store_delivery_clear(&w->cur);
 		w->idle_once = d->once;
+		daemon_once_check(d);
 		return;
 	}
 	if (store_alert_payload(d->store, w->cur.alert_id, &payload) <= 0 ||

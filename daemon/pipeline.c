@@ -547,7 +547,7 @@ daemon_pipeline_item(struct daemon *d, struct feed_watch *w,
 	const struct cfg_feed *f = config_feed(d->cfg, feed_watch_id(w));
 	struct pipeline_job *j;
 	const char *html;
-	int relevant = 0, fetch = 0;
+	int relevant = 0, fetch = 0, short_summary;
 
 	if (f == NULL)
 		return;
@@ -580,19 +580,28 @@ daemon_pipeline_item(struct daemon *d, struct feed_watch *w,
 	if ((j->next = d->jobs) != NULL)
 		d->jobs->prev = j;
 	d->jobs = j;
-	/* Relevance on title and summary decides whether the article matters.
+	/*
+	 * Relevance on title and summary decides whether the article matters.
+	 * A short summary says little: when it names any of a story's terms,
+	 * the full article is fetched and decides instead.
 	 */
+	short_summary = strlen(j->text) < SUMMARY_ENOUGH;
 	for (size_t i = 0; i < d->nstories; i++) {
 		struct story_rt *s = &d->stories[i];
 		const struct cfg_story *cs = config_story(d->cfg, s->id);
 		struct claims_result *r;
+		int fetchable = cs != NULL && cs->fetch_articles &&
+		    j->link != NULL && short_summary;
 
 		if (!config_feed_has_story(f, s->id))
 			continue;
 		r = claims_analyze(s->k, j->title, j->text, strlen(j->text));
-		if (r != NULL && r->relevant) {
+		if (r != NULL &&
+		    (r->relevant ||
+			(fetchable && r->matched_terms != NULL &&
+			    r->matched_terms[0] != '\0'))) {
 			relevant = 1;
-			if (cs != NULL && cs->fetch_articles)
+			if (fetchable)
 				fetch = 1;
 		}
 		claims_result_free(r);
@@ -606,7 +615,7 @@ daemon_pipeline_item(struct daemon *d, struct feed_watch *w,
 		job_free(j);
 		return;
 	}
-	if (fetch && j->link != NULL && strlen(j->text) < SUMMARY_ENOUGH) {
+	if (fetch) {
 		struct http_request_opts o = { 0 };
 
 		o.url = j->link;

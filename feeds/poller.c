@@ -348,13 +348,9 @@ feed_http_done_cb(struct http_req *req, struct http_result *res, void *arg)
 	default:
 		o.gone = res->kind == HTTP_R_HTTP_ERROR && res->status == 410;
 		set_str(&w->last_result, http_result_kind_name(res->kind));
-		if (res->kind == HTTP_R_HTTP_ERROR)
-			snprintf(errbuf, sizeof(errbuf), "HTTP %ld%s%s",
-			    res->status, res->error ? ": " : "",
-			    res->error ? res->error : "");
-		else
-			snprintf(errbuf, sizeof(errbuf), "%s",
-			    res->error ? res->error : "failed");
+		/* http/ names the status itself ("HTTP 503"). */
+		snprintf(errbuf, sizeof(errbuf), "%s",
+		    res->error ? res->error : "failed");
 		set_str(&w->last_error, errbuf);
 		break;
 	}

@@ -66,6 +66,12 @@ struct http_req {
 	size_t max_body;
 	unsigned follow : 1;
 	unsigned check_addr : 1;
+	/*
+	 * A trusted URL may point anywhere the admin likes, but when it was
+	 * public, a redirect into private space is refused (SSRF): set once
+	 * the first hop connected to a public address.
+	 */
+	unsigned first_hop_public : 1;
 	unsigned allow_file : 1;
 	unsigned too_large : 1;
 	unsigned no_memory : 1;
@@ -284,6 +290,26 @@ req_refuse(struct http_req *r, const struct sockaddr *sa, const char *why)
 		r->refused = strdup(msg);
 }
 
+/*
+ * Whether a forbidden address (why != NULL) must be refused for r: always
+ * for untrusted requests; for trusted ones only after a redirect away from
+ * a public first hop.  Records the first hop of trusted requests.
+ */
+static int
+hop_checked(struct http_req *r, const char *why)
+{
+	long redirects = 0;
+
+	if (r->check_addr)
+		return 1;
+	curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	if (redirects == 0) {
+		r->first_hop_public = why == NULL;
+		return 0;
+	}
+	return r->first_hop_public;
+}
+
 /* Runs for each new connection: the policy sees the address curl picked. */
 static curl_socket_t
 opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *ca)
@@ -291,7 +317,8 @@ opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *ca)
 	struct http_req *r = clientp;
 	const char *why;
 
-	if ((why = http_addr_forbidden_reason(&ca->addr)) != NULL) {
+	if ((why = http_addr_forbidden_reason(&ca->addr)) != NULL &&
+	    hop_checked(r, why)) {
 		req_refuse(r, &ca->addr, why);
 		return CURL_SOCKET_BAD;
 	}
@@ -321,8 +348,8 @@ prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port,
 		sin6->sin6_family = AF_INET6;
 	else
 		ss.ss_family = AF_UNSPEC;
-	if ((why = http_addr_forbidden_reason((struct sockaddr *)&ss)) !=
-	    NULL) {
+	why = http_addr_forbidden_reason((struct sockaddr *)&ss);
+	if (hop_checked(r, why) && why != NULL) {
 		req_refuse(r, (struct sockaddr *)&ss, why);
 		return CURL_PREREQFUNC_ABORT;
 	}
@@ -433,7 +460,8 @@ req_start(struct http_req *r)
 		SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
 		SETOPT(CURLOPT_POSTFIELDS, r->post != NULL ? r->post : "");
 	}
-	if (r->check_addr && !l->allow_private_addresses) {
+	/* Trusted requests too: their redirects are checked (hop_checked). */
+	if (!l->allow_private_addresses) {
 		SETOPT(CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
 		SETOPT(CURLOPT_OPENSOCKETDATA, r);
 		SETOPT(CURLOPT_PREREQFUNCTION, prereq_cb);

@@ -171,7 +171,8 @@ class EndToEnd(unittest.TestCase):
         self.wait_polled()
         self.assertEqual(len(self.alerts()), 1, self.d.read_log())
         tl = self.d.ctl_json("timeline", "microsoft-azure-unit8200")["data"]
-        self.assertTrue(any(item["corroboration"] == 2 for item in tl["learned"]), tl["learned"])
+        self.assertTrue(any(item["corroboration"] == 2 for item in tl["learned"]),
+                        "%s\n%s" % (tl["learned"], self.d.read_log()))
 
         # 4. A new death toll: the changed figure, old -> new.
         self.add("toll", day=4)
