@@ -239,6 +239,33 @@ header_lines(const struct notify_payload *p, char **storage)
 	return lines;
 }
 
+/* POST a built payload to the webhook; the request, or NULL (no memory). */
+static struct http_req *
+webhook_post(struct webhook_rt *w, const struct notify_payload *p,
+    http_done_cb cb, void *arg)
+{
+	struct http_request_opts o = { 0 };
+	char *storage[NOTIFY_MAX_HEADERS] = { 0 };
+	const char **lines = header_lines(p, storage);
+	struct http_req *req;
+
+	o.url = w->url;
+	o.method = HTTP_POST;
+	o.body = p->body;
+	o.body_len = p->len;
+	o.content_type = p->content_type;
+	o.headers = lines;
+	o.n_headers = lines != NULL ? p->nheaders : 0;
+	o.timeout_ms = (long)w->timeout_ms;
+	o.max_body = 64 * 1024;
+	o.follow_redirects = 0; /* a 3xx is a failure for webhooks */
+	req = http_request(w->d->http, &o, cb, arg);
+	for (size_t i = 0; i < NOTIFY_MAX_HEADERS; i++)
+		free(storage[i]);
+	free(lines);
+	return req;
+}
+
 static void
 delivery_write(struct webhook_rt *w)
 {
@@ -319,9 +346,7 @@ deliver_kick(struct webhook_rt *w)
 {
 	struct daemon *d = w->d;
 	struct notify_payload p = { 0 };
-	struct http_request_opts o = { 0 };
-	char *payload = NULL, *storage[NOTIFY_MAX_HEADERS] = { 0 };
-	const char **lines = NULL;
+	char *payload = NULL;
 	json_t *alert = NULL;
 	int64_t now = sw_wall_s();
 	int rc;
@@ -359,19 +384,8 @@ deliver_kick(struct webhook_rt *w)
 		timer_in(w, 0);
 		goto out;
 	}
-	lines = header_lines(&p, storage);
-	o.url = w->url;
-	o.method = HTTP_POST;
-	o.body = p.body;
-	o.body_len = p.len;
-	o.content_type = p.content_type;
-	o.headers = lines;
-	o.n_headers = lines != NULL ? p.nheaders : 0;
-	o.timeout_ms = (long)w->timeout_ms;
-	o.max_body = 64 * 1024;
-	o.follow_redirects = 0;
 	w->attempt_started = now;
-	w->req = http_request(d->http, &o, deliver_done_cb, w);
+	w->req = webhook_post(w, &p, deliver_done_cb, w);
 	if (w->req == NULL) {
 		store_delivery_clear(&w->cur);
 		timer_in(w, 5);
@@ -379,9 +393,6 @@ deliver_kick(struct webhook_rt *w)
 		d->deliveries_in_flight++;
 	}
 out:
-	for (size_t i = 0; i < NOTIFY_MAX_HEADERS; i++)
-		free(storage[i]);
-	free(lines);
 	notify_payload_free(&p);
 	json_decref(alert);
 	free(payload);
@@ -429,6 +440,10 @@ test_done_cb(struct http_req *req, struct http_result *res, void *arg)
 	uint64_t ms = sw_mono_ms() - t->started;
 	json_t *reply;
 
+	if (t->call == NULL) {
+		free(t);
+		return;
+	}
 	if (res->kind == HTTP_R_OK && res->status >= 200 && res->status < 300)
 		reply = ctlproto_ok(json_pack("{s:I, s:I, s:s}", "status",
 		    (json_int_t)res->status, "ms", (json_int_t)ms, "result",
@@ -446,9 +461,6 @@ daemon_webhook_test(
     struct daemon *d, const char *webhook_id, struct control_call *call)
 {
 	struct notify_payload p = { 0 };
-	struct http_request_opts o = { 0 };
-	char *storage[NOTIFY_MAX_HEADERS] = { 0 };
-	const char **lines;
 	struct webhook_rt *w = NULL;
 	struct test_send *t;
 	json_t *alert;
@@ -465,35 +477,25 @@ daemon_webhook_test(
 	if (alert == NULL ||
 	    daemon_webhook_payload(d, w->id, alert, id, &p) < 0) {
 		json_decref(alert);
+		notify_payload_free(&p);
 		return ctlproto_error(CTL_E_FAILED, "cannot build the sample");
 	}
 	json_decref(alert);
 	t = calloc(1, sizeof(*t));
-	lines = header_lines(&p, storage);
-	o.url = w->url;
-	o.method = HTTP_POST;
-	o.body = p.body;
-	o.body_len = p.len;
-	o.content_type = p.content_type;
-	o.headers = lines;
-	o.n_headers = lines != NULL ? p.nheaders : 0;
-	o.timeout_ms = (long)w->timeout_ms;
-	o.max_body = 64 * 1024;
-	if (t != NULL && (t->call = control_call_defer(call)) != NULL) {
-		t->started = sw_mono_ms();
-		if (http_request(d->http, &o, test_done_cb, t) == NULL) {
-			control_call_reply(t->call,
-			    ctlproto_error(CTL_E_FAILED, "out of memory"));
-			free(t);
-		}
-	} else {
-		free(t);
-		t = NULL;
+	if (t == NULL) {
+		notify_payload_free(&p);
+		return ctlproto_error(CTL_E_FAILED, "out of memory");
 	}
-	for (size_t i = 0; i < NOTIFY_MAX_HEADERS; i++)
-		free(storage[i]);
-	free(lines);
+	t->started = sw_mono_ms();
+	if (webhook_post(w, &p, test_done_cb, t) == NULL) {
+		free(t);
+		notify_payload_free(&p);
+		return ctlproto_error(CTL_E_FAILED, "out of memory");
+	}
 	notify_payload_free(&p);
-	return t != NULL ? CONTROL_LATER
-			 : ctlproto_error(CTL_E_FAILED, "out of memory");
+	/* Without a deferred call the request still ends; its reply is dropped.
+	 */
+	if ((t->call = control_call_defer(call)) == NULL)
+		return ctlproto_error(CTL_E_FAILED, "out of memory");
+	return CONTROL_LATER;
 }

@@ -321,6 +321,27 @@ alert_build(struct daemon *d, struct pipeline_job *j, struct story_rt *s,
 	    corroborated_json(s->k, r));
 }
 
+/* Write one learned item (new, or with a grown corroboration); 0 or -1. */
+static int
+learned_put(
+    struct daemon *d, struct story_rt *s, const struct claims_learned *l)
+{
+	struct store_learned sl;
+	json_t *src = json_array();
+	char *sj;
+	int rc;
+
+	for (size_t k = 0; k < l->nsources; k++)
+		json_array_append_new(src, json_string(l->sources[k]));
+	sj = json_dumps(src, JSON_COMPACT);
+	json_decref(src);
+	sl = (struct store_learned){ l->id, learned_kind_name(l->kind), l->text,
+		l->url, l->title, l->time, l->corroborations, sj };
+	rc = store_learned_put(d->store, s->id, &sl);
+	free(sj);
+	return rc;
+}
+
 static int
 persist_learned(struct daemon *d, struct story_rt *s, size_t before,
     const struct claims_result *r)
@@ -329,44 +350,15 @@ persist_learned(struct daemon *d, struct story_rt *s, size_t before,
 	int rc = 0;
 
 	/* New items, then the ones whose corroboration grew. */
-	for (size_t i = before; i < n; i++) {
-		const struct claims_learned *l = knowledge_learned_get(s->k, i);
-		struct store_learned sl;
-		json_t *src;
-		char *sj;
-
-		src = json_array();
-		for (size_t k = 0; k < l->nsources; k++)
-			json_array_append_new(src, json_string(l->sources[k]));
-		sj = json_dumps(src, JSON_COMPACT);
-		json_decref(src);
-		sl = (struct store_learned){ l->id, learned_kind_name(l->kind),
-			l->text, l->url, l->title, l->time, l->corroborations,
-			sj };
-		if (store_learned_put(d->store, s->id, &sl) < 0)
+	for (size_t i = before; i < n; i++)
+		if (learned_put(d, s, knowledge_learned_get(s->k, i)) < 0)
 			rc = -1;
-		free(sj);
-	}
 	for (size_t i = 0; i < r->ncorroborated; i++) {
 		const struct claims_learned *l =
 		    knowledge_learned_find(s->k, r->corroborated[i]);
-		struct store_learned sl;
-		json_t *src;
-		char *sj;
 
-		if (l == NULL)
-			continue;
-		src = json_array();
-		for (size_t k = 0; k < l->nsources; k++)
-			json_array_append_new(src, json_string(l->sources[k]));
-		sj = json_dumps(src, JSON_COMPACT);
-		json_decref(src);
-		sl = (struct store_learned){ l->id, learned_kind_name(l->kind),
-			l->text, l->url, l->title, l->time, l->corroborations,
-			sj };
-		if (store_learned_put(d->store, s->id, &sl) < 0)
+		if (l != NULL && learned_put(d, s, l) < 0)
 			rc = -1;
-		free(sj);
 	}
 	return rc;
 }
