@@ -441,6 +441,10 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			same_value = figures_same_value(nf, &kf->f);
 			if (same_value && same != NULL)
 				continue;
+			/* found through a context word: only a repeat of the
+			 * same value is of interest */
+			if (!same_value && i >= nf->nhead)
+				continue;
 			sc = subject_score(k, kf, &hh, same_value);
 			if (same_value) {
 				if (sc >= 0.5 || nf->nhead == 0)
@@ -485,40 +489,99 @@ struct rel_acc {
 	size_t tl;
 };
 
+#define SI_STORY 0x01 /* in the baseline */
+#define SI_TERM 0x02  /* a configured term */
+#define SI_MARK 0x04  /* core and distinctive, or a term: counts */
+#define SI_NAME 0x08  /* counts on the names side */
+
+/* Make room for stem ids below limit in the per-stem arrays; 0/-1. */
+static int
+stem_arrays(struct knowledge *k, uint32_t limit)
+{
+	uint32_t ncap, *ns, *ng;
+	uint8_t *ni;
+
+	if (limit <= k->stem_cap)
+		return 0;
+	ncap = limit + limit / 2 + 1024;
+	ns = realloc(k->stem_seen, ncap * sizeof(*ns));
+	if (ns == NULL)
+		return -1;
+	k->stem_seen = ns;
+	ng = realloc(k->stem_info_gen, ncap * sizeof(*ng));
+	if (ng == NULL)
+		return -1;
+	k->stem_info_gen = ng;
+	ni = realloc(k->stem_info, ncap);
+	if (ni == NULL)
+		return -1;
+	k->stem_info = ni;
+	memset(
+	    k->stem_seen + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*ns));
+	memset(k->stem_info_gen + k->stem_cap, 0,
+	    (ncap - k->stem_cap) * sizeof(*ng));
+	k->stem_cap = ncap;
+	return 0;
+}
+
 /*
+ * What a stem means for relevance, cached until the knowledge changes.
  * A story is named actors doing something on a topic: an article is about
  * it when it shares both the story's names (words general English does not
  * know: companies, products, people) and its topic words (rare English
  * words: intercepted, surveillance).  Only core terms count: with several
  * baseline documents, those that at least two of them use.
  */
+static uint8_t
+stem_info(struct knowledge *k, const struct lex_word *w)
+{
+	uint32_t st = w->stem, *mask;
+	uint8_t info = 0;
+	int core;
+
+	if (k->stem_info_gen[st] == k->info_gen)
+		return k->stem_info[st];
+	mask = u32map_get(&k->story, st);
+	if (mask != NULL)
+		info |= SI_STORY;
+	if (u32map_get(&k->terms, st) != NULL)
+		info |= SI_TERM | SI_MARK | SI_NAME;
+	core = mask != NULL &&
+	    (k->nbaseline < 2 ? 1 : __builtin_popcount(*mask) >= 2);
+	if (core && w->spec >= DISTINCT_SPEC) {
+		info |= SI_MARK;
+		/* Azure: an English word the story only uses as a name */
+		if (!(w->flags & LEXW_WORDNET) ||
+		    (!(w->flags & LEXW_PROPER) && u32map_get(&k->entw_df, st) &&
+			!u32map_get(&k->lower_df, st)))
+			info |= SI_NAME;
+	}
+	k->stem_info[st] = info;
+	k->stem_info_gen[st] = k->info_gen;
+	return info;
+}
+
 static void
 rel_word(struct knowledge *k, struct rel_acc *ra, uint32_t wid, double mult)
 {
 	const struct lex_word *w = lexicon_get(k->lx, wid);
-	uint32_t *mask;
-	int term, core;
+	uint8_t info;
 	const char *tx;
 	size_t n;
 
-	if (!word_counts(w) || set_has(k, TAG_STEM | w->stem))
+	if (!word_counts(w) || w->stem >= k->stem_cap ||
+	    k->stem_seen[w->stem] == k->rel_gen)
 		return;
-	set_add(k, TAG_STEM | w->stem);
+	k->stem_seen[w->stem] = k->rel_gen;
 	ra->all += w->spec * mult;
-	mask = u32map_get(&k->story, w->stem);
-	term = u32map_get(&k->terms, w->stem) != NULL;
-	if (mask == NULL && !term)
+	info = stem_info(k, w);
+	if (!(info & (SI_STORY | SI_TERM)))
 		return;
 	ra->match += w->spec * mult;
-	core = mask != NULL &&
-	    (k->nbaseline < 2 ? 1 : __builtin_popcount(*mask) >= 2);
-	if (!term && (!core || w->spec < DISTINCT_SPEC))
+	if (!(info & SI_MARK))
 		return;
-	/* Azure: an English word the story only uses as a name */
-	if (term || !(w->flags & LEXW_WORDNET) ||
-	    (!(w->flags & LEXW_PROPER) && u32map_get(&k->entw_df, w->stem) &&
-		!u32map_get(&k->lower_df, w->stem))) {
-		ra->names += term ? 1.5 : w->spec;
+	if (info & SI_NAME) {
+		ra->names += (info & SI_TERM) ? 1.5 : w->spec;
 		ra->nnames++;
 	} else {
 		ra->topic += w->spec;
@@ -885,8 +948,12 @@ claims_analyze(
 	}
 	if (doc_parse(&k->doc, k->lx, body, len) == -1)
 		goto fail;
-	if (set_prepare(k) == -1)
+	if (stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
 		goto fail;
+	if (++k->rel_gen == 0) {
+		memset(k->stem_seen, 0, k->stem_cap * sizeof(*k->stem_seen));
+		k->rel_gen = 1;
+	}
 	for (i = 0; i < ntw; i++)
 		rel_word(k, &ra, tw[i], 2.0);
 	for (i = 0; i < k->doc.ntok; i++) {

@@ -99,6 +99,11 @@ struct knowledge {
 	uint32_t *set_gen;
 	uint32_t set_slots, gen;
 	uint32_t fig_gen;
+	/* per stem id, dense: seen in this article, and relevance info */
+	uint32_t *stem_seen, *stem_info_gen;
+	uint8_t *stem_info;
+	uint32_t stem_cap, rel_gen;
+	uint32_t info_gen; /* bumped whenever the knowledge changes */
 };
 
 /* True when number token i is part of a name (Unit 8200, +972). */

@@ -72,6 +72,7 @@ knowledge_new(struct lexicon *lx, const char *story_id,
 	else
 		claims_params_default(&k->params);
 	k->next_id = 1;
+	k->info_gen = 1;
 	doc_init(&k->doc);
 	return k;
 }
@@ -129,6 +130,9 @@ knowledge_free(struct knowledge *k)
 	free(k->figbuf);
 	free(k->set_keys);
 	free(k->set_gen);
+	free(k->stem_seen);
+	free(k->stem_info_gen);
+	free(k->stem_info);
 	doc_free(&k->doc);
 	free(k->id);
 	free(k);
@@ -499,6 +503,12 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	}
 	sid = (uint32_t)k->nsents;
 	ks = &k->sents[sid];
+	/* cached relevance facts about stems are stale now */
+	if (++k->info_gen == 0) {
+		memset(k->stem_info_gen, 0,
+		    k->stem_cap * sizeof(*k->stem_info_gen));
+		k->info_gen = 1;
+	}
 	memset(ks, 0, sizeof(*ks));
 	/* a learned item of one sentence lends its text: 100,000 of them add up
 	 */
@@ -667,6 +677,12 @@ knowledge_add_term(struct knowledge *k, const char *term)
 		return -1;
 	if (doc_parse(&k->doc, k->lx, term, strlen(term)) == -1)
 		goto out;
+	/* cached relevance facts about stems are stale now */
+	if (++k->info_gen == 0) {
+		memset(k->stem_info_gen, 0,
+		    k->stem_cap * sizeof(*k->stem_info_gen));
+		k->info_gen = 1;
+	}
 	for (s = 0; s < k->doc.nsent; s++) {
 		units_extract(k, &k->doc, &k->doc.sents[s], u);
 		for (i = 0; i < u->nwords; i++) {
