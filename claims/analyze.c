@@ -133,7 +133,7 @@ global_cover(const struct knowledge *k, uint32_t wid)
 	const uint32_t *con = lexicon_concepts(k->lx, w);
 	uint32_t j;
 
-	if (u32map_get(&k->stem_df, w->stem))
+	if (knowledge_stem_list(k, w->stem) != NULL)
 		return 0.4;
 	for (j = 0; j < w->ncore; j++)
 		if (u32map_get(&k->con_df, con[j] + 1))
@@ -494,36 +494,6 @@ struct rel_acc {
 #define SI_MARK 0x04  /* core and distinctive, or a term: counts */
 #define SI_NAME 0x08  /* counts on the names side */
 
-/* Make room for stem ids below limit in the per-stem arrays; 0/-1. */
-static int
-stem_arrays(struct knowledge *k, uint32_t limit)
-{
-	uint32_t ncap, *ns, *ng;
-	uint8_t *ni;
-
-	if (limit <= k->stem_cap)
-		return 0;
-	ncap = limit + limit / 2 + 1024;
-	ns = realloc(k->stem_seen, ncap * sizeof(*ns));
-	if (ns == NULL)
-		return -1;
-	k->stem_seen = ns;
-	ng = realloc(k->stem_info_gen, ncap * sizeof(*ng));
-	if (ng == NULL)
-		return -1;
-	k->stem_info_gen = ng;
-	ni = realloc(k->stem_info, ncap);
-	if (ni == NULL)
-		return -1;
-	k->stem_info = ni;
-	memset(
-	    k->stem_seen + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*ns));
-	memset(k->stem_info_gen + k->stem_cap, 0,
-	    (ncap - k->stem_cap) * sizeof(*ng));
-	k->stem_cap = ncap;
-	return 0;
-}
-
 /*
  * What a stem means for relevance, cached until the knowledge changes.
  * A story is named actors doing something on a topic: an article is about
@@ -631,7 +601,7 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	nr = 0;
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
-		list = knowledge_list(k, &k->stem_post, w->stem, 0);
+		list = knowledge_stem_list(k, w->stem);
 		if (list == NULL)
 			continue;
 		for (q = nr; q > 0 && lists[q - 1]->n > list->n; q--)
@@ -839,7 +809,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		unknown = 0;
 		for (j = 0; j < e->nwords; j++) {
 			w = lexicon_get(k->lx, e->words[j]);
-			if (u32map_get(&k->stem_df, w->stem) ||
+			if (knowledge_stem_list(k, w->stem) != NULL ||
 			    u32map_get(&k->entw_df, w->stem) ||
 			    global_cover(k, e->words[j]) > 0)
 				continue;
@@ -948,7 +918,7 @@ claims_analyze(
 	}
 	if (doc_parse(&k->doc, k->lx, body, len) == -1)
 		goto fail;
-	if (stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
+	if (knowledge_stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
 		goto fail;
 	if (++k->rel_gen == 0) {
 		memset(k->stem_seen, 0, k->stem_cap * sizeof(*k->stem_seen));

@@ -69,13 +69,11 @@ struct knowledge {
 	size_t nfigs, figcap;
 	struct vec32 *lists; /* posting lists, referenced from the maps */
 	size_t nlists, listcap;
-	struct u32map stem_post; /* stem -> list index + 1 */
-	struct u32map stem_df;	 /* stem -> sentences holding it */
-	struct u32map con_df;	 /* core concept -> count */
-	struct u32map hyp_df;	 /* hypernym concept -> count */
-	struct u32map ent_df;	 /* entity key -> count */
-	struct u32map entw_df;	 /* stem of an entity word -> count */
-	struct u32map lower_df;	 /* stem seen in lower case -> count */
+	struct u32map con_df;	/* core concept -> count */
+	struct u32map hyp_df;	/* hypernym concept -> count */
+	struct u32map ent_df;	/* entity key -> count */
+	struct u32map entw_df;	/* stem of an entity word -> count */
+	struct u32map lower_df; /* stem seen in lower case -> count */
 	struct u32map
 	    fig_post;	     /* stem of a figure's subject or context -> list */
 	struct u32map dates; /* year*100+month (and 100*month) -> count */
@@ -101,10 +99,23 @@ struct knowledge {
 	uint32_t fig_gen;
 	/* per stem id, dense: seen in this article, and relevance info */
 	uint32_t *stem_seen, *stem_info_gen;
+	uint32_t *stem_list; /* posting list index + 1: sentences with it */
 	uint8_t *stem_info;
 	uint32_t stem_cap, rel_gen;
 	uint32_t info_gen; /* bumped whenever the knowledge changes */
 };
+
+/* Make room for stem ids below limit in the per-stem arrays; 0/-1. */
+int knowledge_stem_arrays(struct knowledge *k, uint32_t limit);
+
+/* The sentences holding a stem (its length is the stem's df), or NULL. */
+static inline struct vec32 *
+knowledge_stem_list(const struct knowledge *k, uint32_t stem)
+{
+	if (stem >= k->stem_cap || k->stem_list[stem] == 0)
+		return NULL;
+	return &k->lists[k->stem_list[stem] - 1];
+}
 
 /* True when number token i is part of a name (Unit 8200, +972). */
 int name_number(struct knowledge *k, const struct doc *d, uint32_t i);

@@ -111,8 +111,6 @@ knowledge_free(struct knowledge *k)
 	for (i = 0; i < k->nlists; i++)
 		free(k->lists[i].v);
 	free(k->lists);
-	u32map_free(&k->stem_post);
-	u32map_free(&k->stem_df);
 	u32map_free(&k->con_df);
 	u32map_free(&k->hyp_df);
 	u32map_free(&k->ent_df);
@@ -133,6 +131,7 @@ knowledge_free(struct knowledge *k)
 	free(k->stem_seen);
 	free(k->stem_info_gen);
 	free(k->stem_info);
+	free(k->stem_list);
 	doc_free(&k->doc);
 	free(k->id);
 	free(k);
@@ -148,6 +147,60 @@ size_t
 knowledge_sentence_count(const struct knowledge *k)
 {
 	return k->nsents;
+}
+
+int
+knowledge_stem_arrays(struct knowledge *k, uint32_t limit)
+{
+	uint32_t ncap, *ns, *ng, *nl;
+	uint8_t *ni;
+
+	if (limit <= k->stem_cap)
+		return 0;
+	ncap = limit + limit / 2 + 1024;
+	ns = realloc(k->stem_seen, ncap * sizeof(*ns));
+	if (ns == NULL)
+		return -1;
+	k->stem_seen = ns;
+	ng = realloc(k->stem_info_gen, ncap * sizeof(*ng));
+	if (ng == NULL)
+		return -1;
+	k->stem_info_gen = ng;
+	nl = realloc(k->stem_list, ncap * sizeof(*nl));
+	if (nl == NULL)
+		return -1;
+	k->stem_list = nl;
+	ni = realloc(k->stem_info, ncap);
+	if (ni == NULL)
+		return -1;
+	k->stem_info = ni;
+	memset(
+	    k->stem_seen + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*ns));
+	memset(k->stem_info_gen + k->stem_cap, 0,
+	    (ncap - k->stem_cap) * sizeof(*ng));
+	memset(
+	    k->stem_list + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*nl));
+	k->stem_cap = ncap;
+	return 0;
+}
+
+/* A new empty posting list; its index + 1, or 0 on failure. */
+static uint32_t
+list_new(struct knowledge *k)
+{
+	struct vec32 *nl;
+	size_t ncap;
+
+	if (k->nlists == k->listcap) {
+		ncap = k->listcap ? k->listcap * 2 : 256;
+		nl = realloc(k->lists, ncap * sizeof(*nl));
+		if (nl == NULL)
+			return 0;
+		k->lists = nl;
+		k->listcap = ncap;
+	}
+	memset(&k->lists[k->nlists], 0, sizeof(*k->lists));
+	return (uint32_t)++k->nlists;
 }
 
 struct vec32 *
@@ -501,6 +554,8 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		k->snw = nw;
 		k->sentcap = ncap;
 	}
+	if (knowledge_stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
+		return -1;
 	sid = (uint32_t)k->nsents;
 	ks = &k->sents[sid];
 	/* cached relevance facts about stems are stale now */
@@ -540,10 +595,14 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
-		list = knowledge_list(k, &k->stem_post, w->stem, 1);
-		if (list == NULL || vec_push(list, sid) == -1 ||
-		    count_up(&k->stem_df, w->stem) == -1)
+		if (k->stem_list[w->stem] == 0 &&
+		    (k->stem_list[w->stem] = list_new(k)) == 0)
 			return -1;
+		list = &k->lists[k->stem_list[w->stem] - 1];
+		/* one posting per sentence, however often the stem occurs */
+		if (list->n == 0 || list->v[list->n - 1] != sid)
+			if (vec_push(list, sid) == -1)
+				return -1;
 		con = lexicon_concepts(k->lx, w);
 		for (j = 0; j < w->ncore; j++)
 			if (count_up(&k->con_df, con[j] + 1) == -1)
