@@ -20,8 +20,9 @@ struct knowledge;
  * found, saturating at 1.5 worth of specificity), each 0..1.  A sentence is
  * new when its information units (a name or count the knowledge lacks: 1; a
  * new year, an ordinal or a new actor: 0.5 or 0.75) plus 0.4 per unit of
- * uncovered specificity reach unit_min, or when novelty_min of its content
- * is uncovered.
+ * uncovered specificity (scaled down while that is under 30% of the
+ * sentence, so reworded restatements stay known) reach unit_min, or when
+ * novelty_min of its content is uncovered.
  */
 struct claims_params {
 	double relevance_min; /* 0.4 */
