@@ -932,13 +932,13 @@ lexicon_word(struct lexicon *lx, const char *s, size_t n)
 	if (n > WORD_MAX)
 		n = WORD_MAX;
 	/* most tokens are short and frequent: a small cache that stays in L2 */
+	h = strtab_hash(s, n);
 	if (n < sizeof(lx->cache[0].w)) {
-		h = strtab_hash(s, n);
 		ce = &lx->cache[h & (LEX_CACHE - 1)];
 		if (ce->id != 0 && ce->n == n && memcmp(ce->w, s, n) == 0)
 			return ce->id;
 	}
-	id = strtab_find(&lx->words, s, n);
+	id = strtab_find_h(&lx->words, s, n, h);
 	if (id != 0)
 		goto cache;
 	memcpy(w, s, n);

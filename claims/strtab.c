@@ -53,7 +53,13 @@ strtab_free(struct strtab *t)
 uint32_t
 strtab_find(const struct strtab *t, const char *s, size_t n)
 {
-	uint32_t h = strtab_hash(s, n), i, id;
+	return strtab_find_h(t, s, n, strtab_hash(s, n));
+}
+
+uint32_t
+strtab_find_h(const struct strtab *t, const char *s, size_t n, uint32_t h)
+{
+	uint32_t i, id;
 
 	if (t->slots == NULL)
 		return 0;

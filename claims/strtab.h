@@ -26,6 +26,9 @@ int strtab_init(struct strtab *t);
 void strtab_free(struct strtab *t);
 /* The id of s, 0 when absent. */
 uint32_t strtab_find(const struct strtab *t, const char *s, size_t n);
+/* strtab_find with the hash already computed (h = strtab_hash(s, n)). */
+uint32_t strtab_find_h(
+    const struct strtab *t, const char *s, size_t n, uint32_t h);
 /* The id of s, added when absent; 0 on allocation failure. *added tells which.
  */
 uint32_t strtab_add(struct strtab *t, const char *s, size_t n, int *added);
