@@ -8,6 +8,8 @@
 #include <jansson.h>
 
 #include "analyze.h"
+#include "config.h"
+#include "story.h"
 #include "claims.h"
 #include "log.h"
 #include "util.h"
@@ -20,7 +22,13 @@ ctl_analyze_usage(FILE *out)
 	fprintf(out,
 	    "usage: storywatchctl analyze --baseline FILE... [--json] [-v] "
 	    "FILE...\n"
+	    "       storywatchctl analyze [-c CONFIG] --story ID [--learned] "
+	    "[--json] [-v] FILE...\n"
 	    "  Each FILE is plain text whose first line is the title.\n"
+	    "  --story analyses against a configured story as storywatchd "
+	    "builds it;\n"
+	    "  --learned adds what storywatchd learned since (reads its "
+	    "state).\n"
 	    "  -v explains every decision (relevance, each sentence) on "
 	    "stderr.\n"
 	    "  --baseline takes the files up to the next option, \"--\", or\n"
@@ -197,15 +205,65 @@ same_dir(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
+/*
+ * The knowledge of a configured story; with learned, also what the daemon
+ * learned (read from its state database).  NULL after printing why.
+ */
+static struct knowledge *
+analyze_story(const char *config_path, const char *story_id, int learned,
+    struct lexicon *lx, struct sw_config **cfgp, struct store **stp)
+{
+	struct cfg_errors errs = { 0 };
+	const struct cfg_story *cs;
+	struct knowledge *k;
+	char err[1024];
+
+	if (config_path == NULL &&
+	    (config_path = config_default_path()) == NULL) {
+		fprintf(stderr,
+		    "storywatchctl analyze: no configuration: give "
+		    "-c FILE\n");
+		return NULL;
+	}
+	if ((*cfgp = config_load(config_path, &errs)) == NULL) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n",
+			    cfg_error_format(&errs.v[i], err, sizeof(err)));
+		cfg_errors_clear(&errs);
+		return NULL;
+	}
+	if ((cs = config_story(*cfgp, story_id)) == NULL) {
+		fprintf(stderr,
+		    "storywatchctl analyze: %s has no story \"%s\"\n",
+		    config_path, story_id);
+		return NULL;
+	}
+	if (learned &&
+	    (*stp = store_open((*cfgp)->state_dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "storywatchctl analyze: --learned: %s\n", err);
+		return NULL;
+	}
+	k = story_knowledge_build(lx, cs, *stp, NULL, NULL, err, sizeof(err));
+	if (k == NULL)
+		fprintf(stderr, "storywatchctl analyze: story %s: %s\n",
+		    story_id, err);
+	else if (err[0] != '\0')
+		fprintf(stderr, "storywatchctl analyze: story %s: %s\n",
+		    story_id, err);
+	return k;
+}
+
 int
 ctl_cmd_analyze(int argc, char **argv)
 {
 	struct lexicon *lx = NULL;
 	struct knowledge *k = NULL;
-	char **base = NULL, **files = NULL, *text;
+	struct sw_config *cfg = NULL;
+	struct store *st = NULL;
+	const char *config_path = NULL, *story_id = NULL;
+	char **base = NULL, **files = NULL, err[512];
 	int nbase = 0, nfiles = 0, json = 0, i, rc = 1, greedy_end = -1,
-	    greedy_start = -1, dashdash = 0;
-	size_t len;
+	    greedy_start = -1, dashdash = 0, learned = 0;
 
 	base = calloc((size_t)argc + 1, sizeof(*base));
 	files = calloc((size_t)argc + 1, sizeof(*files));
@@ -220,6 +278,16 @@ ctl_cmd_analyze(int argc, char **argv)
 			log_set_level(LOGL_DEBUG);
 		else if (!dashdash && strcmp(argv[i], "--") == 0)
 			dashdash = 1;
+		else if (!dashdash &&
+		    (strcmp(argv[i], "-c") == 0 ||
+			strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc)
+			config_path = argv[++i];
+		else if (!dashdash && strcmp(argv[i], "--story") == 0 &&
+		    i + 1 < argc)
+			story_id = argv[++i];
+		else if (!dashdash && strcmp(argv[i], "--learned") == 0)
+			learned = 1;
 		else if (!dashdash && strcmp(argv[i], "--baseline") == 0) {
 			greedy_start = nbase;
 			while (i + 1 < argc && argv[i + 1][0] != '-')
@@ -249,7 +317,8 @@ ctl_cmd_analyze(int argc, char **argv)
 			files[nfiles++] = base[i];
 		nbase -= nfiles;
 	}
-	if (nbase == 0 || nfiles == 0) {
+	if (nfiles == 0 || (nbase == 0) == (story_id == NULL) ||
+	    (learned && story_id == NULL)) {
 		ctl_analyze_usage(stderr);
 		rc = 2;
 		goto out;
@@ -257,28 +326,34 @@ ctl_cmd_analyze(int argc, char **argv)
 	lx = claims_lexicon_new(NULL);
 	if (lx == NULL)
 		goto out;
-	k = knowledge_new(lx, "baseline", NULL);
-	if (k == NULL)
-		goto out;
-	for (i = 0; i < nbase; i++) {
-		text = read_file(base[i], &len);
-		if (text == NULL) {
-			fprintf(stderr, "storywatchctl: %s: %s\n", base[i],
-			    strerror(errno));
+	if (story_id != NULL) {
+		/* The story exactly as storywatchd builds it. */
+		const struct cfg_story *cs;
+
+		if ((k = analyze_story(config_path, story_id, learned, lx, &cfg,
+			 &st)) == NULL)
 			goto out;
-		}
-		if (knowledge_add_baseline(k, text, len, base[i]) == -1) {
-			free(text);
-			fprintf(stderr, "storywatchctl: %s: out of memory\n",
-			    base[i]);
+		cs = config_story(cfg, story_id);
+		if (!json)
+			printf("story %s: %s\n", cs->id, cs->title);
+	} else {
+		k = knowledge_new(lx, "baseline", NULL);
+		if (k == NULL)
 			goto out;
+		for (i = 0; i < nbase; i++) {
+			if (story_add_baseline_file(
+				k, base[i], err, sizeof(err)) < 0) {
+				fprintf(stderr, "storywatchctl: %s\n", err);
+				goto out;
+			}
 		}
-		free(text);
 	}
 	rc = ctl_analyze_files(k, files, nfiles, json, stdout);
 out:
 	knowledge_free(k);
 	claims_lexicon_free(lx);
+	store_close(st);
+	config_free(cfg);
 	free(base);
 	free(files);
 	return rc;

@@ -96,7 +96,8 @@ static const struct ctl_cmd commands[] = {
 	    NULL },
 #endif
 #ifdef HAVE_CTL_ANALYZE
-	{ "analyze", "analyze [--baseline FILE...] FILE...",
+	{ "analyze",
+	    "analyze [--story ID [--learned] | --baseline FILE...] FILE...",
 	    "analyse articles against a story offline", ARGS_NONE, NULL,
 	    ctl_cmd_analyze, NULL },
 #endif
@@ -765,7 +766,7 @@ main(int argc, char **argv)
 	}
 	if (c->offline != NULL) {
 		/* Offline commands parse their own options (and --json). */
-		char *cargv[argc - optind + 2];
+		char *cargv[argc - optind + 4];
 
 		n = 0;
 		cargv[n++] = (char *)c->name;
@@ -773,6 +774,10 @@ main(int argc, char **argv)
 			cargv[n++] = argv[i];
 		if (o.json)
 			cargv[n++] = "--json";
+		if (o.config != NULL && strcmp(c->name, "analyze") == 0) {
+			cargv[n++] = "-c";
+			cargv[n++] = (char *)o.config;
+		}
 		cargv[n] = NULL;
 		optind = 0;
 		return c->offline(n, cargv);

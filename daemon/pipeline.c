@@ -16,12 +16,11 @@
 #include "html.h"
 #include "log.h"
 #include "payload.h"
+#include "story.h"
 #include "util.h"
 
 /* Summaries shorter than this (characters of text) send us to the article. */
 #define SUMMARY_ENOUGH 1500
-/* Baseline files larger than this are refused. */
-#define BASELINE_MAX (8 * 1024 * 1024)
 
 struct pipeline_job {
 	struct daemon *d;
@@ -38,151 +37,24 @@ struct pipeline_job {
 	struct pipeline_job *next, *prev;
 };
 
-static char *
-read_text_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	buf_init(&b, BASELINE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(&b, chunk, n) < 0) {
-			fclose(fp);
-			buf_free(&b);
-			errno = EFBIG;
-			return NULL;
-		}
-	}
-	fclose(fp);
-	if (b.data == NULL)
-		buf_append(&b, "", 0);
-	return buf_steal(&b, len);
-}
-
-static int
-looks_like_html(const char *path, const char *text)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot != NULL &&
-	    (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0))
-		return 1;
-	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
-		text++;
-	return strncasecmp(text, "<!doctype html", 14) == 0 ||
-	    strncasecmp(text, "<html", 5) == 0;
-}
-
-struct learned_load {
-	struct knowledge *k;
-	size_t n, bad;
-};
-
-static int
-learned_load_cb(const struct store_learned *l, void *arg)
-{
-	struct learned_load *ll = arg;
-	struct claims_learned item = { 0 };
-	json_t *src = NULL;
-	size_t i;
-
-	item.id = l->id;
-	if (learned_kind_parse(l->kind, &item.kind) < 0) {
-		ll->bad++;
-		return 0;
-	}
-	item.text = (char *)l->text;
-	item.url = (char *)l->url;
-	item.title = (char *)l->title;
-	item.time = l->time;
-	item.corroborations = l->corroborations;
-	if (l->sources_json != NULL)
-		src = json_loads(l->sources_json, 0, NULL);
-	if (json_is_array(src) && json_array_size(src) > 0) {
-		item.sources = calloc(json_array_size(src), sizeof(char *));
-		for (i = 0; item.sources != NULL && i < json_array_size(src);
-		     i++) {
-			const char *u =
-			    json_string_value(json_array_get(src, i));
-
-			if (u != NULL)
-				item.sources[item.nsources++] = (char *)u;
-		}
-	}
-	if (knowledge_add_learned(ll->k, &item) < 0)
-		ll->bad++;
-	else
-		ll->n++;
-	free(item.sources);
-	json_decref(src);
-	return 0;
-}
-
 /* One story's knowledge: baseline files, terms, and what was learned. */
 static int
 story_build(struct daemon *d, const struct cfg_story *cs, struct story_rt *s)
 {
-	struct claims_params params;
-	struct learned_load ll = { 0 };
+	char err[512];
+	size_t learned = 0;
 
-	claims_params_default(&params);
-	if (cs->relevance_threshold >= 0)
-		params.relevance_min = cs->relevance_threshold;
-	if (cs->novelty_threshold >= 0)
-		params.novelty_min = cs->novelty_threshold;
 	s->id = strdup(cs->id);
-	s->k = knowledge_new(d->lexicon, cs->id, &params);
-	if (s->id == NULL || s->k == NULL)
-		return -1;
-	for (size_t i = 0; i < cs->nbaseline; i++) {
-		size_t len;
-		char *text = read_text_file(cs->baseline[i], &len);
-
-		if (text == NULL) {
-			log_err("story %s: cannot read baseline %s: %s", cs->id,
-			    cs->baseline[i], strerror(errno));
-			return -1;
-		}
-		if (looks_like_html(cs->baseline[i], text)) {
-			struct article *a = article_extract(text, len, NULL);
-
-			free(text);
-			if (a == NULL || a->text == NULL) {
-				article_free(a);
-				log_err("story %s: no text in baseline %s",
-				    cs->id, cs->baseline[i]);
-				return -1;
-			}
-			text = a->text;
-			a->text = NULL;
-			len = strlen(text);
-			article_free(a);
-		}
-		if (knowledge_add_baseline(s->k, text, len, cs->baseline[i]) <
-		    0) {
-			free(text);
-			return -1;
-		}
-		free(text);
-	}
-	for (size_t i = 0; i < cs->nterms; i++)
-		knowledge_add_term(s->k, cs->terms[i]);
-	s->baseline_sentences = knowledge_sentence_count(s->k);
-	ll.k = s->k;
-	if (store_learned_each(d->store, cs->id, learned_load_cb, &ll) < 0) {
-		log_err("story %s: %s", cs->id, store_errmsg(d->store));
+	s->k = story_knowledge_build(d->lexicon, cs, d->store,
+	    &s->baseline_sentences, &learned, err, sizeof(err));
+	if (s->id == NULL || s->k == NULL) {
+		log_err("story %s: %s", cs->id, s->k ? "out of memory" : err);
 		return -1;
 	}
-	if (ll.bad > 0)
-		log_warn("story %s: %zu stored knowledge items unreadable, "
-			 "skipped",
-		    cs->id, ll.bad);
+	if (err[0] != '\0')
+		log_warn("story %s: %s", cs->id, err);
 	log_info("story %s: %zu baseline sentences, %zu learned items", cs->id,
-	    s->baseline_sentences, ll.n);
+	    s->baseline_sentences, learned);
 	return 0;
 }
 

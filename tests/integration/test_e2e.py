@@ -203,6 +203,18 @@ class EndToEnd(unittest.TestCase):
         ids = [self.check_signature(h) for h in hooks]
         self.assertEqual(ids, [a["id"] for a in reversed(self.alerts())], "in order")
 
+        # Offline, the same story: the follow-up is news against the baseline
+        # alone, and known once what the daemon learned is included.
+        art = os.path.join(self.d.dir, "followup.txt")
+        with open(art, "w") as f:
+            f.write(ARTICLES["followup"][0] + "\n" + " ".join(ARTICLES["followup"][1]) + "\n")
+        base = ["-c", self.d.config_path, "analyze", "--story", "microsoft-azure-unit8200", "--json"]
+        plain = json.loads(self.d.ctl(*base, art, check=0).stdout)
+        learned = json.loads(self.d.ctl(*(base + ["--learned"]), art, check=0).stdout)
+        self.assertTrue(plain["relevant"])
+        self.assertGreater(len(plain["new_claims"]), 0)
+        self.assertEqual(learned["new_claims"], [])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
