@@ -10,7 +10,7 @@ import time
 
 import hostile_server as hs
 import suite
-from suite import (CTL, MB, SLOW, case, html_page, plain_items, rss, story_item,
+from suite import (CTL, MB, SLOW, STORY_TITLE, case, html_page, plain_items, rss, story_item,
                    story_sentence, testhttpd, titles_in_log, word)
 
 XML = "application/rss+xml"
@@ -231,10 +231,14 @@ def row07(c):
 def row08(c):
     port = testhttpd(c, [{"path": "/endless.xml", "fault": "endless"}])
     c.route("endless.xml", hs.endless_chunked())
+    # Fast enough to beat the low-speed limit, too slow to reach the cap.
+    c.route("slow.xml", hs.endless_chunked(chunk=b"<item><title>x</title></item>" * 40, delay=0.05))
     t0 = time.time()
-    c.start([feed("evhttp", "http://127.0.0.1:%d/endless.xml" % port), feed("raw", c.url("endless.xml"))])
+    c.start([feed("evhttp", "http://127.0.0.1:%d/endless.xml" % port), feed("raw", c.url("endless.xml")),
+             feed("slow", c.url("slow.xml"))])
     for fid in ("evhttp", "raw"):
-        c.failed_visibly(fid, ("too-large", "timeout"), ("large", "timed out", "timeout", "exceed"))
+        c.failed_visibly(fid, ("too-large",), ("large", "exceed"))
+    c.failed_visibly("slow", ("timeout",), ("timed out", "timeout"))
     dt = time.time() - t0
     assert dt < 10 * SLOW, "took %.1f s" % dt
     c.control_ok()
@@ -440,7 +444,7 @@ def utf8_strict(b, where):
 
 @case(17, "Invalid UTF-8 in a document declared UTF-8", "Reject, or repair (U+FFFD); never store/emit invalid UTF-8")
 def row17(c):
-    it = story_item(0, title="Microsoft and Unit 8200: Azure review \xff\xfe broken %s" % word(0))
+    it = story_item(0, title=STORY_TITLE + " \xff\xfe broken %s" % word(0))
     doc = rss([it]).encode("latin-1")  # the \xff\xfe bytes stay raw
     doc = doc.replace(b"petabytes", b"peta\xc3bytes")
     c.route("bad.xml", hs.response(200, doc))
@@ -554,11 +558,41 @@ def row21(c):
              title_feed(c, "bomwins", b"\xef\xbb\xbf" + rss_bytes(t.encode("utf-8"),
                                                                   b'<?xml version="1.0" encoding="iso-8859-1"?>'),
                         content_type="text/xml; charset=iso-8859-1")]
-    c.start(feeds)
+    # HTML article pages: BOM > HTTP header > meta > UTF-8.  The sentence
+    # with the accents must reach the alert intact.
+    pages = {"h-hdr": ("text/html; charset=windows-1252", "utf-8", "cp1252"),
+             "h-meta": ("text/html", "windows-1252", "cp1252"),
+             "h-bom": ("text/html; charset=windows-1252", "windows-1252", "utf-8-sig")}
+    its = []
+    for i, (k, (ctype, meta, enc)) in enumerate(pages.items()):
+        sent = story_sentence(40 + i).replace("a data centre", "a caf\u00e9-sized \u20ac9m data centre")
+        body = html_page("Microsoft Unit 8200 Azure", [sent], head="<meta charset='%s'>" % meta) \
+            .replace("<meta charset='utf-8'>", "")
+        c.route(k, hs.response(200, body.encode(enc), content_type=ctype))
+        its.append(story_item(40 + i, guid=k, link=c.url(k), title="%s %s %s" % (STORY_TITLE, k, word(40 + i)),
+                              desc="Microsoft's review of Unit 8200's use of Azure for intercepted Palestinian "
+                                   "phone calls continues."))
+    serve(c, "html.xml", rss(its))
+    feeds.append(feed("html", c.url("html.xml"), backfill=True))
+    c.start(feeds, fetch={"allow_private_addresses": True})
     c.wait_feed("bomwins")
+    c.wait_feed("html")
     c.settle()
-    expect_titles(c, {"hdrutf8": t, "hdrlatin": t, "bomwins": t})
-    c.note("declaration wins over the header, the BOM over both")
+    problems = []
+    texts = {}
+    for a in c.alerts():
+        texts[a["article"]["title"].split()[-2]] = " ".join(x["text"] for x in a["new_claims"])
+    for k in pages:
+        if "caf\u00e9-sized \u20ac9m" not in texts.get(k, ""):
+            problems.append("HTML %s: %r" % (k, texts.get(k, "no alert")[:120]))
+    if not problems:
+        c.note("HTML: header > meta, BOM > header: the accents reach the alert")
+    try:
+        expect_titles(c, {"hdrutf8": t, "hdrlatin": t, "bomwins": t})
+        c.note("XML: declaration wins over the header, the BOM over both")
+    except AssertionError as e:
+        problems.insert(0, "XML: " + str(e).replace("\n", "; "))
+    assert not problems, "; ".join(problems)
     c.control_ok()
 
 
@@ -755,7 +789,7 @@ def row28(c):
     # churn threshold, so they are news, and a flood.
     new = "".join("<item><guid>n%d</guid><title>%s</title><link>http://127.0.0.1:9/n%d</link>"
                   "<description>%s</description></item>"
-                  % (i, "Microsoft and Unit 8200: Azure review update %s" % word(i), i, story_sentence(i))
+                  % (i, "%s update %s" % (STORY_TITLE, word(i)), i, story_sentence(i))
                   for i in range(300))
     serve(c, "big.xml", raw_rss(new + tiny_items(100000)))
     t0 = time.time()
@@ -853,7 +887,7 @@ def row32(c):
         "garbage": ("next tuesday-ish \u2603 99:99", None),
         "overflow": ("Mon, 22 Sep 99999999999999999999 10:00:00 GMT", "any"),
     }
-    its = [story_item(i, guid=k, title="Microsoft and Unit 8200: Azure review %s %s" % (k, word(i)), pubdate=v[0])
+    its = [story_item(i, guid=k, title="%s %s %s" % (STORY_TITLE, k, word(i)), pubdate=v[0])
            for i, (k, v) in enumerate(dates.items())]
     serve(c, "d.xml", rss(its))
     c.start([feed("d", c.url("d.xml"), backfill=True)])
@@ -893,7 +927,7 @@ def row33(c):
     links = {"rel": "../art/rel", "base": "based", "js": "javascript:alert(1)",
              "data": "data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;",
              "cred": "http://user:secretpw@127.0.0.1:%d/r33/art/cred" % p}
-    its = [story_item(i, guid=k, link=v, title="Microsoft and Unit 8200: Azure review %s %s" % (k, word(i)))
+    its = [story_item(i, guid=k, link=v, title="%s %s %s" % (STORY_TITLE, k, word(i)))
            for i, (k, v) in enumerate(links.items())]
     doc = rss(its).replace("<item>\n<guid>base</guid>",
                            '<item xml:base="http://127.0.0.1:%d/r33/art/">\n<guid>base</guid>' % p)
@@ -925,7 +959,7 @@ def row33(c):
 def row34(c):
     c.route("hook", hs.response(200, "ok", content_type="text/plain"))
     longurl = "http://127.0.0.1:9/" + "a" * 65536
-    it = story_item(0, link=longurl, title="Microsoft and Unit 8200: Azure review " + "long " * 200000)
+    it = story_item(0, link=longurl, title=STORY_TITLE + " " + "long " * 200000)
     serve(c, "long.xml", rss([it]))
     c.start([feed("long", c.url("long.xml"), backfill=True)], webhooks=[{"id": "sink", "url": c.url("hook")}])
     f = c.wait_feed("long")
@@ -946,8 +980,7 @@ def row34(c):
       "Text extraction + normalization before diff; no alert on noise")
 def row35(c):
     n = {"i": 0}
-    paras = ["Microsoft said on Tuesday that Unit 8200 had moved 44 petabytes of intercepted call recordings "
-             "from Azure to a data centre in Zorvalik."]
+    paras = [story_sentence(33)]
 
     def page(conn, req, srv):
         n["i"] += 1
@@ -1067,6 +1100,10 @@ class FakeClock:
         self.offset = 0
         self.write()
         self.env = {"LD_PRELOAD": LIBFAKETIME, "FAKETIME_TIMESTAMP_FILE": self.path, "FAKETIME_NO_CACHE": "1"}
+        if suite.ASAN:
+            # libfaketime is preloaded ahead of the ASan runtime.
+            self.env["ASAN_OPTIONS"] = ":".join(x for x in (os.environ.get("ASAN_OPTIONS"),
+                                                            "verify_asan_link_order=0") if x)
         if not monotonic:
             # An NTP step moves the wall clock only.
             self.env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
@@ -1100,7 +1137,7 @@ def row37(c):
         before = deliveries(c)[0]["sink"]
         try:
             c.wait(lambda: deliveries(c)[0]["sink"]["attempts"] > before["attempts"]
-                   or deliveries(c)[0]["sink"]["state"] == "dead", 10, "a retry after the clock moved")
+                   or deliveries(c)[0]["sink"]["state"] == "dead", 4, "a retry after the clock moved")
         except AssertionError:
             pass
         cur = deliveries(c)[0]["sink"]
@@ -1402,7 +1439,9 @@ def row41(c):
     for x in conns:
         x.close()
     c.note("%d connections: at most %d client fds in the daemon, %d answered busy" % (len(conns), most, busy))
-    if most > 140 or busy < len(conns) - 200:
+    # Idle clients are dropped after 5 s, so on a slow machine a few more
+    # than 128 may be let in over the whole flood; most are refused.
+    if most > 140 or busy < len(conns) // 2:
         problems.append("%d connections: %d client fds at once, %d busy" % (len(conns), most, busy))
     # Half a request, then silence: dropped after about 5 s.
     s = socket.socket(socket.AF_UNIX)
@@ -1475,6 +1514,7 @@ def row42(c):
     c.d.proc.wait()
     c.d.log.close()
     c.d.start()
+    c.d.ctl("poll", "poison", check=0)
     f = c.wait_feed("poison", lambda f: f["last_result"] == "quarantined", timeout=20)
     st = c.status()
     assert caught in st.get("quarantined", []), st.get("quarantined")

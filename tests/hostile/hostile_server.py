@@ -209,8 +209,9 @@ def drip(data, interval=1.0, limit_s=30):
     return run
 
 
-def endless_chunked(chunk=b"<item><title>x</title></item>" * 512, limit_s=30):
-    """200 with a chunked body that never ends (until the peer hangs up)."""
+def endless_chunked(chunk=b"<item><title>x</title></item>" * 512, limit_s=30, delay=0.0):
+    """200 with a chunked body that never ends (until the peer hangs up),
+    one chunk every delay seconds."""
     def run(conn, req, srv):
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
                      b"Transfer-Encoding: chunked\r\n\r\n"
@@ -221,6 +222,8 @@ def endless_chunked(chunk=b"<item><title>x</title></item>" * 512, limit_s=30):
         while time.time() < end and not srv.stopping:
             conn.sendall(piece)
             sent += len(chunk)
+            if delay:
+                time.sleep(delay)
         srv.endless_sent = sent
     return run
 

@@ -22,6 +22,20 @@ SRV = None  # the loopback server every case shares, routes under /rNN/
 MB = 1024 * 1024
 
 
+def _asan_build():
+    try:
+        with open(DAEMON, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+# ASan keeps freed memory in quarantine and pads every block: peaks are
+# several times higher there, so the memory limits are scaled.
+ASAN = _asan_build()
+ASAN_MEMORY_FACTOR = 4 if ASAN else 1
+
+
 class KnownGap(Exception):
     """Raised by a case that found the documented gap, with the evidence."""
 
@@ -82,14 +96,21 @@ def word(i):
 
 
 def story_sentence(i):
-    return ("Microsoft said on Tuesday that Unit 8200 had moved %d petabytes of intercepted "
-            "call recordings from Azure to a data centre in %s." % (11 + i, word(i)))
+    # Strongly on topic (the story's distinctive terms) so that relevance
+    # does not hang on the claims engine's tuning; new through the place.
+    return ("Microsoft said on Tuesday that Unit 8200 had moved %d petabytes of intercepted Palestinian "
+            "phone calls from its Azure cloud storage to a data centre in %s, according to the company's "
+            "review." % (11 + i, word(i)))
+
+
+STORY_TITLE = "Microsoft review: Unit 8200 kept intercepted Palestinian calls on Azure,"
 
 
 def story_item(i, guid=None, title=None, link=None, pubdate="Mon, 22 Sep 2025 10:00:00 GMT", desc=None):
     """An item about the default story that adds one new claim."""
     return {"guid": guid or "story-%d" % i,
-            "title": title if title is not None else "Microsoft and Unit 8200: Azure review update %s" % word(i),
+            "title": title if title is not None else
+            "%s update %s" % (STORY_TITLE, word(i)),
             "link": link if link is not None else "http://127.0.0.1:9/none-%d" % i,
             "description": desc if desc is not None else story_sentence(i),
             "pubdate": pubdate}
@@ -293,6 +314,7 @@ class Ctx:
         return ((self.hwm or 0) - (self.hwm0 or 0)) / MB
 
     def assert_growth(self, limit_mb):
+        limit_mb *= ASAN_MEMORY_FACTOR
         g = self.growth_mb()
         assert g < limit_mb, "peak RSS grew by %.1f MB (limit %d MB)" % (g, limit_mb)
 
