@@ -773,7 +773,7 @@ def raw_rss(items_xml):
 @case(28, "Feed with 100k items; then 300 new relevant items at once",
       "First 500 newest; bounded memory; no webhook burst (rate limit + flood alert)",
       gap="daemon/pipeline: no rate limit or flood alert (every new relevant item of one poll alerts and is "
-          "POSTed at once); feeds/parse: all 100k entries are built before the 500 cap (~90 MB peak)")
+          "POSTed at once); feeds/parse: all 100k entries are built before the 500 cap (65-95 MB peak for a 5 MB feed)")
 def row28(c):
     c.route("hook", hs.response(200, "ok", content_type="text/plain"))
     serve(c, "big.xml", raw_rss(tiny_items(100000)))
@@ -783,7 +783,9 @@ def row28(c):
     g = c.growth_mb()
     c.note("100k items: kept %d; RSS growth %.1f MB" % (f["items"], g))
     problems = []
-    if g >= 64:
+    # A 5 MB document whose entries are mostly dropped: a reader keeps this
+    # to a few MB; 48 MB is generous.
+    if g >= 48 * suite.ASAN_MEMORY_FACTOR:
         problems.append("parsing 100k items grew RSS by %.0f MB (all entries are built before the cap)" % g)
     # 300 new items about the story on top of the old ones: under the 80 %
     # churn threshold, so they are news, and a flood.

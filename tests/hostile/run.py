@@ -100,14 +100,14 @@ def main():
     srv = suite.SRV = hs.Server()
     results = []
     t0 = time.time()
-    print("%3s  %-44s %-18s %8s %6s" % ("#", "input", "result", "RSS MB", "time"))
+    print("%3s  %-40s %-40s %-17s %10s %6s" % ("#", "input", "expected", "result", "RSS MB", "time"))
     for c in sorted(CASES, key=lambda c: c.row):
         if want and c.row not in want:
             continue
         r = run_case(c, a.v)
         results.append(r)
-        print("%3d  %-44s %-18s %5.0f+%-4.1f %5.1fs" % (r["row"], short(r["input"], 44), r["result"],
-                                                     r["rss"], r["growth"], r["time"]))
+        print("%3d  %-40s %-40s %-17s %5.0f+%-4.1f %5.1fs" % (
+            r["row"], short(r["input"], 40), short(r["expected"], 40), r["result"], r["rss"], r["growth"], r["time"]))
         if r["result"] not in ("pass",):
             print("      " + r["why"].replace("\n", "\n      ")[:4000])
         sys.stdout.flush()
