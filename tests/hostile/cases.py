@@ -411,8 +411,8 @@ def make_cert(c, name, days="1", san="IP:127.0.0.1,DNS:localhost", cn="localhost
 
 @case(16, "Bad TLS cert: self-signed, wrong name, expired", "Fetch fails; no insecure fallback")
 def row16(c):
-    if subprocess.run(["openssl", "version"], capture_output=True).returncode != 0:
-        raise AssertionError("openssl is needed for this case")
+    if shutil.which("openssl") is None:
+        raise suite.Skip("openssl is needed for this case")
     servers = {}
     specs = {"selfsigned": {}, "wrongname": {"san": "DNS:wrong.invalid", "cn": "wrong.invalid"},
              "expired": {"start": "2020-01-01 00:00:00"}}
@@ -1097,7 +1097,7 @@ class FakeClock:
 
     def __init__(self, c, monotonic):
         if LIBFAKETIME is None:
-            raise AssertionError("libfaketime is needed (apt-get install faketime)")
+            raise suite.Skip("libfaketime is needed (apt-get install faketime)")
         self.path = os.path.join(c.tmp, "faketime")
         self.offset = 0
         self.write()
@@ -1222,6 +1222,7 @@ def row38(c):
     # (c) disk full: fill the tmpfs, then a new item and a new delivery.
     if not mounted:
         c.note("not root / no tmpfs: disk-full part skipped")
+        c.gap_untested = "no tmpfs could be mounted (not root)"
         assert not problems, "; ".join(problems)
         return
     c.route("hook", hs.response(503, "down", content_type="text/plain"))

@@ -36,6 +36,10 @@ ASAN = _asan_build()
 ASAN_MEMORY_FACTOR = 4 if ASAN else 1
 
 
+class Skip(Exception):
+    """Raised by a case that cannot run here (a tool is missing)."""
+
+
 class KnownGap(Exception):
     """Raised by a case that found the documented gap, with the evidence."""
 
@@ -165,6 +169,7 @@ class Ctx:
         self.hwm0 = None
         self.hwm = None
         self.notes = []
+        self.gap_untested = None  # why a case could not reach its known gap
         self.tmp = tempfile.mkdtemp(prefix="hostile-%02d-" % row)
         self.cleanups = []
 
