@@ -61,10 +61,11 @@ cmd_status(void *arg, const struct control_peer *peer, json_t *args,
 			      sw_iso8601(d->last_poll_wall, when, sizeof(when)))
 			: json_null());
 		json_object_set_new(data, "items",
-		    json_pack("{s:I, s:I, s:I, s:I}", "new",
+		    json_pack("{s:I, s:I, s:I, s:I, s:I}", "new",
 			(json_int_t)d->items_new, "changed",
 			(json_int_t)d->items_changed, "churn_events",
-			(json_int_t)d->churn_events, "in_progress",
+			(json_int_t)d->churn_events, "flood_events",
+			(json_int_t)d->flood_events, "in_progress",
 			(json_int_t)d->jobs_in_flight));
 		json_object_set_new(data, "alerts_total",
 		    json_integer((json_int_t)d->alerts_total));

@@ -42,7 +42,7 @@ struct daemon {
 	struct event *ev_disk;	 /* checks whether a full disk has room */
 	int64_t disk_full;	 /* since when, 0 = not full */
 	int64_t last_poll_wall;
-	uint64_t items_new, items_changed, churn_events;
+	uint64_t items_new, items_changed, churn_events, flood_events;
 	/* Stories and the pipeline (daemon/pipeline.c). */
 	struct lexicon *lexicon;
 	struct story_rt *stories;

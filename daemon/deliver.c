@@ -34,7 +34,16 @@ struct webhook_rt {
 	uint64_t delivered, failed;
 	char *last_error;
 	int idle_once; /* --once: nothing due is left for this webhook */
+	/*
+	 * The retry this process scheduled, on the monotonic clock: a wall
+	 * clock step must neither fire it early nor hold it back for a day.
+	 */
+	int64_t retry_id;
+	uint64_t retry_due_mono;
 };
+
+/* Longest wait the outbox can ask for (Retry-After ceiling), in seconds. */
+#define DELIVERY_MAX_WAIT_S (6 * 3600 + 60)
 
 static void deliver_kick(struct webhook_rt *w);
 
@@ -306,6 +315,8 @@ deliver_done_cb(struct http_req *req, struct http_result *res, void *arg)
 	case NOTIFY_RETRY:
 		w->cur.state = strdup("retrying");
 		w->cur.next_attempt_at = o.next_at;
+		w->retry_id = w->cur.id;
+		w->retry_due_mono = sw_mono_ms() + (uint64_t)o.delay_s * 1000;
 		w->failed++;
 		log_warn("webhook %s: alert %s: %s; retrying in %" PRId64
 			 " s (attempt %ld)",
@@ -348,7 +359,7 @@ deliver_kick(struct webhook_rt *w)
 	struct notify_payload p = { 0 };
 	char *payload = NULL;
 	json_t *alert = NULL;
-	int64_t now = sw_wall_s();
+	int64_t now = sw_wall_s(), wait_s;
 	int rc;
 
 	if (w->gone || w->req != NULL || w->idle_once)
@@ -362,8 +373,21 @@ deliver_kick(struct webhook_rt *w)
 		daemon_once_check(d);
 		return;
 	}
-	if (w->cur.next_attempt_at > now) {
-		timer_in(w, (time_t)(w->cur.next_attempt_at - now));
+	if (w->cur.id == w->retry_id && w->retry_due_mono != 0 &&
+	    strcmp(w->cur.state, "retrying") == 0) {
+		uint64_t mono = sw_mono_ms();
+
+		wait_s = mono >= w->retry_due_mono
+		    ? 0
+		    : (int64_t)((w->retry_due_mono - mono + 999) / 1000);
+	} else {
+		/* Scheduled by an earlier run: only the wall clock knows. */
+		wait_s = w->cur.next_attempt_at - now;
+		if (wait_s > DELIVERY_MAX_WAIT_S)
+			wait_s = DELIVERY_MAX_WAIT_S;
+	}
+	if (wait_s > 0) {
+		timer_in(w, (time_t)wait_s);
 		store_delivery_clear(&w->cur);
 		w->idle_once = d->once;
 		daemon_once_check(d);

@@ -19,6 +19,8 @@
 #define STORE_COMMIT_MS 250
 /* More than this share of never-seen ids in one poll is id churn. */
 #define CHURN_MIN_ITEMS 20
+/* At most this many items of one poll are analysed (newest first). */
+#define NEWS_PER_POLL 50
 
 /* While the disk is full, this often we check whether it has room again. */
 #define DISK_FULL_RETRY_MS 10000
@@ -346,6 +348,49 @@ hash_hex(uint64_t h, char out[17])
 	snprintf(out, 17, "%016" PRIx64, h);
 }
 
+static const struct feed_doc *sort_doc;
+
+static int
+newest_first(const void *a, const void *b)
+{
+	int64_t x = sort_doc->entries[*(const size_t *)a].published;
+	int64_t y = sort_doc->entries[*(const size_t *)b].published;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * More news in one poll than anyone can read is a broken or hostile feed,
+ * not a story: the newest NEWS_PER_POLL go on, the rest are recorded.
+ */
+static void
+flood(struct daemon *d, struct feed_watch *w, const struct feed_doc *doc,
+    char **kinds, char (*hashes)[17], int64_t now)
+{
+	size_t n = 0, *idx = calloc(doc->nentries, sizeof(*idx));
+
+	if (idx == NULL)
+		return;
+	for (size_t i = 0; i < doc->nentries; i++)
+		if (kinds[i] != NULL)
+			idx[n++] = i;
+	/* Entries without a date keep document order (feeds list newest first).
+	 */
+	sort_doc = doc;
+	qsort(idx, n, sizeof(*idx), newest_first);
+	for (size_t k = NEWS_PER_POLL; k < n; k++) {
+		if (store_item_put(d->store, feed_watch_id(w),
+			doc->entries[idx[k]].id, hashes[idx[k]], now) < 0)
+			daemon_store_failed(d, feed_watch_id(w));
+		kinds[idx[k]] = NULL;
+	}
+	log_warn("feed %s: %zu new or changed items in one poll (flood); the "
+		 "newest %d are analysed, the rest recorded without alerting",
+	    feed_watch_id(w), n, NEWS_PER_POLL);
+	d->flood_events++;
+	free(idx);
+}
+
 /*
  * New and changed items.  The first poll of a feed, and a poll whose ids all
  * changed, only record them; the others go to the pipeline, which marks
@@ -410,6 +455,8 @@ process_items(
 		/* Only these count as news. */
 		d->items_new += nnew;
 		d->items_changed += nchanged;
+		if (nnew + nchanged > NEWS_PER_POLL)
+			flood(d, w, doc, kinds, hashes, now);
 		for (size_t i = 0; i < doc->nentries; i++)
 			if (kinds[i] != NULL)
 				daemon_pipeline_item(d, w, &doc->entries[i],

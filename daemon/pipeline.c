@@ -252,7 +252,7 @@ job_finish(struct pipeline_job *j)
 	struct daemon *d = j->d;
 	const struct cfg_feed *f = config_feed(d->cfg, j->feed_id);
 	int64_t now = sw_wall_s();
-	int alerted = 0, failed = 0;
+	int alerted = 0, failed = 0, learned_any = 0;
 	char key[512];
 
 	daemon_batch_begin(d);
@@ -292,6 +292,7 @@ job_finish(struct pipeline_job *j)
 			 */
 			knowledge_learn(
 			    s->k, r, j->link, j->title, reported_at(j, now));
+			learned_any = 1;
 			alert = alert_build(d, j, s, r, id, now);
 			if (alert == NULL ||
 			    notify_alert_check(alert, err, sizeof(err)) < 0) {
@@ -338,6 +339,7 @@ job_finish(struct pipeline_job *j)
 		} else if (r->ncorroborated > 0) {
 			knowledge_learn(
 			    s->k, r, j->link, j->title, reported_at(j, now));
+			learned_any = 1;
 			if (persist_learned(d, s, before, r) < 0)
 				failed = 1;
 			log_info("story %s: \"%s\" (%s) repeats %zu known "
@@ -352,24 +354,28 @@ job_finish(struct pipeline_job *j)
 		claims_result_free(r);
 	}
 	daemon_guard_leave(d);
+	if (!failed &&
+	    store_item_put(d->store, j->feed_id, j->item_id, j->hash, now) < 0)
+		failed = 1;
+	/* Durable before anything is sent. */
+	if (!failed && alerted && store_batch_commit(d->store) < 0)
+		failed = 1;
 	if (failed) {
-		/* Nothing of this article is kept: it is processed again. */
+		/*
+		 * Nothing of this article is kept: it is processed again.  What
+		 * was learned from it in memory goes too, or the retry would
+		 * find its claims already known and the news would be lost.
+		 */
 		log_err("feed %s: item %s not processed; it will be retried",
 		    j->feed_id, j->item_id);
 		daemon_store_failed(d, j->feed_id);
 		store_rollback(d->store);
+		if (learned_any && daemon_pipeline_start(d) < 0)
+			log_err("stories could not be reloaded from the store");
 		return;
 	}
-	if (store_item_put(d->store, j->feed_id, j->item_id, j->hash, now) < 0)
-		log_err("feed %s: %s", j->feed_id, store_errmsg(d->store));
-	if (alerted) {
-		/* Durable before anything is sent. */
-		if (store_batch_commit(d->store) < 0) {
-			daemon_store_failed(d, "alert not saved");
-			return;
-		}
+	if (alerted)
 		daemon_deliver_kick_all(d);
-	}
 }
 
 static void

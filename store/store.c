@@ -370,8 +370,17 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
+	char msg[sizeof(st->errmsg)];
+	int rc;
+
 	if (exec(st, "COMMIT") < 0) {
-		exec(st, "ROLLBACK");
+		/* Keep the reason (SQLITE_FULL...), not the rollback's. */
+		memcpy(msg, st->errmsg, sizeof(msg));
+		rc = st->last_rc;
+		if (!sqlite3_get_autocommit(st->db))
+			exec(st, "ROLLBACK");
+		memcpy(st->errmsg, msg, sizeof(msg));
+		st->last_rc = rc;
 		return -1;
 	}
 	return 0;
@@ -380,8 +389,15 @@ store_commit(struct store *st)
 void
 store_rollback(struct store *st)
 {
+	char msg[sizeof(st->errmsg)];
+	int rc = st->last_rc;
+
+	/* A rollback keeps the error that caused it. */
+	memcpy(msg, st->errmsg, sizeof(msg));
 	if (!sqlite3_get_autocommit(st->db))
 		exec(st, "ROLLBACK");
+	memcpy(st->errmsg, msg, sizeof(msg));
+	st->last_rc = rc;
 }
 
 int

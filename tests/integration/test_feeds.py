@@ -78,6 +78,21 @@ class Polling(unittest.TestCase):
         st = self.d.ctl_json("status")["data"]
         self.assertEqual((st["items"]["new"], st["items"]["changed"]), (1, 1))
 
+    def test_flood_is_capped(self):
+        self.srv.set("/f.xml", Route(rss(items(30, "old"))))
+        self.start([{"id": "f", "url": self.srv.url("/f.xml"), "interval": "1h"}])
+        self.wait_feed("f", lambda f: f["last_result"] == "ok")
+        # 90 new items next to the 30 known ones: too few new ids for churn,
+        # far too many to be news.
+        self.srv.set("/f.xml", Route(rss(items(30, "old") + items(90, "new"))))
+        self.d.ctl("poll", "f", check=0)
+        self.wait_feed("f", lambda f: f["items"] == 120)
+        st = self.d.ctl_json("status")["data"]["items"]
+        self.assertEqual(st["flood_events"], 1)
+        log = self.d.read_log()
+        self.assertIn("90 new or changed items in one poll (flood)", log)
+        self.assertEqual(log.count("is not about any story"), 50)
+
     def test_state_survives_restart(self):
         self.srv.set("/f.xml", Route(rss(items(2)), etag='"e1"'))
         self.start([{"id": "f", "url": self.srv.url("/f.xml"), "interval": "1m"}],
