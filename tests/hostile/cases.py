@@ -249,13 +249,12 @@ def row08(c):
 @case(9, "Content-Length larger than cap", "Reject before body")
 def row09(c):
     c.route("big.xml", hs.lying_length(50 * 1024 ** 3))
-    t0 = time.time()
     c.start([feed("big", c.url("big.xml"))])
-    f = c.failed_visibly("big", ("too-large",), ("large", "exceed", "maximum", "size"))
-    dt = time.time() - t0
+    c.failed_visibly("big", ("too-large",), ("large", "exceed", "maximum", "size"))
+    ms = c.fetch_ms(c.url("big.xml"))
     # Well before the 3 s total timeout: refused on the header alone.
-    assert dt < 2.5 * SLOW, "rejection took %.1f s" % dt
-    c.note("rejected %.1f s after start" % dt)
+    assert ms is not None and ms < 2000 * SLOW, "rejection took %s ms" % ms
+    c.note("rejected %.0f ms after the request started (the server holds the body)" % ms)
     c.control_ok()
     c.assert_growth(16)
 
@@ -312,7 +311,7 @@ def row12(c):
     f = c.failed_visibly("loop", ("http-error", "network", "refused"), ("redirect",))
     assert len(c.hits("loop")) <= 6, "%d requests in the loop" % len(c.hits("loop"))
     c.failed_visibly("chain", ("http-error", "network", "refused"), ("redirect",))
-    assert c.hits("c7") == [], "followed more than 5 hops"
+    assert c.hits("c5") and c.hits("c6") == [], "followed more (or fewer) than 5 hops"
     f = c.wait_feed("five")
     assert f["last_result"] == "ok", f
     c.note("loop: %d requests; 5 hops ok, 12 hops refused" % len(c.hits("loop")))

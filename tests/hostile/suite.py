@@ -314,6 +314,19 @@ class Ctx:
                 return (ts(line) - done) * 1000
         return None
 
+    def fetch_ms(self, url):
+        """From the start of the first transfer of url to its end, by the log."""
+        def ts(line):
+            h, m, sec = line.split(" ")[1].split(":")
+            return (int(h) * 60 + int(m)) * 60 + float(sec)
+        start = None
+        for line in self.log().splitlines():
+            if start is None and "http: start GET %s" % url in line:
+                start = ts(line)
+            elif start is not None and "http: done %s:" % url in line:
+                return (ts(line) - start) * 1000
+        return None
+
     def growth_mb(self):
         self.sample()
         return ((self.hwm or 0) - (self.hwm0 or 0)) / MB
