@@ -772,8 +772,8 @@ def raw_rss(items_xml):
 
 @case(28, "Feed with 100k items; then 300 new relevant items at once",
       "First 500 newest; bounded memory; no webhook burst (rate limit + flood alert)",
-      gap="daemon/pipeline: no rate limit or flood alert (every new relevant item of one poll alerts and is "
-          "POSTed at once); feeds/parse: all 100k entries are built before the 500 cap (65-95 MB peak for a 5 MB feed)")
+      gap="feeds/parse: all 100k entries are built before the newest 500 are kept (65-95 MB peak for a 5 MB "
+          "feed)")
 def row28(c):
     c.route("hook", hs.response(200, "ok", content_type="text/plain"))
     serve(c, "big.xml", raw_rss(tiny_items(100000)))
@@ -785,7 +785,10 @@ def row28(c):
     problems = []
     # A 5 MB document whose entries are mostly dropped: a reader keeps this
     # to a few MB; 48 MB is generous.
-    if g >= 48 * suite.ASAN_MEMORY_FACTOR:
+    if suite.ASAN:
+        # Redzones and quarantine swamp the figure: the gap is not visible.
+        c.gap_untested = "peak RSS is not comparable under ASan"
+    elif g >= 48:
         problems.append("parsing 100k items grew RSS by %.0f MB (all entries are built before the cap)" % g)
     # 300 new items about the story on top of the old ones: under the 80 %
     # churn threshold, so they are news, and a flood.
@@ -803,6 +806,7 @@ def row28(c):
     c.note("300 new relevant items: %d alerts, %d webhook POSTs within %.0f s" % (alerts, posts, time.time() - t0))
     c.alive()
     c.control_ok()
+    c.note("flood events in status: %s" % c.status()["items"].get("flood_events"))
     if "flood" not in c.log().lower() or posts > 50:
         problems.append("no flood alert in the log; %d alerts, %d webhook POSTs in one burst" % (alerts, posts))
     assert not problems, "; ".join(problems)
@@ -1167,10 +1171,7 @@ def row37(c):
 # ---------------------------------------------------------------- crash, disk, db
 
 @case(38, "kill -9 with a pending delivery; DB locked; disk full (tmpfs)",
-      "No acknowledged event lost; busy -> retry; disk full -> stop polling, keep delivering, say so",
-      gap="daemon/pipeline+store: on SQLITE_FULL polling goes on, status/feeds never say the disk is full "
-          "(store_disk_full() is never called), the log shows 'cannot rollback - no transaction is active' "
-          "instead, and claims learned in memory before the failed commit suppress the alerts later")
+      "No acknowledged event lost; busy -> retry; disk full -> stop polling, keep delivering, say so")
 def row38(c):
     problems = []
     # (a) kill -9 after the alert is committed, before it is delivered.
@@ -1228,12 +1229,18 @@ def row38(c):
     # (c) disk full: fill the tmpfs, then a new item and a new delivery.
     if not mounted:
         c.note("not root / no tmpfs: disk-full part skipped")
-        c.gap_untested = "no tmpfs could be mounted (not root)"
         assert not problems, "; ".join(problems)
         return
+    # A delivery waits for its retry when the disk fills up.
+    c.wait(lambda: deliveries(c)[0]["sink"]["state"] == "delivered", 30, "the outbox to drain")
+    n_ok = len(c.hits("hook"))
     c.route("hook", hs.response(503, "down", content_type="text/plain"))
+    serve(c, "s.xml", rss([story_item(13), story_item(1), story_item(0)] + filler))
+    c.poll("s")
+    c.wait(lambda: len(c.hits("hook")) > n_ok, 20, "a failed delivery attempt")
     # Enough new items that SQLite must grow its files past the free space.
-    serve(c, "s.xml", rss([story_item(i) for i in range(12, 1, -1)] + [story_item(1), story_item(0)] + filler))
+    serve(c, "s.xml", rss([story_item(i) for i in range(12, 1, -1)] + [story_item(13), story_item(1),
+                                                                       story_item(0)] + filler))
     alerts_before = len(c.alerts())
     with open(os.path.join(tmpfs, "filler"), "wb") as f:
         try:
@@ -1243,26 +1250,42 @@ def row38(c):
         except OSError:
             pass
     c.d.ctl("poll", "s", check=0)
-    time.sleep(2)
-    c.alive()
+    try:
+        c.wait(lambda: "disk_full_since" in c.status() or "is full" in c.log(), 10, "the disk-full state")
+    except AssertionError:
+        pass
+    # The receiver is back: delivering must go on while the disk is full.
+    n0 = len(c.hits("hook"))
+    c.route("hook", hs.response(200, "ok", content_type="text/plain"))
+    try:
+        c.wait(lambda: len(c.hits("hook")) > n0, 40, "a delivery while the disk is full")
+        c.note("disk full: the pending delivery was sent")
+    except AssertionError:
+        problems.append("no delivery was attempted while the disk was full")
+    polls0 = c.feed("s")["polls"]
     c.d.ctl("poll", "s", check=0)
     time.sleep(2)
     c.alive()
-    c.note("disk full: %d new alerts while full; df: %s" % (
-        len(c.alerts()) - alerts_before, subprocess.run(["df", "-k", tmpfs], capture_output=True,
-                                                        text=True).stdout.splitlines()[-1]))
-    st = c.d.ctl("--json", "status").stdout
-    fd = c.d.ctl("--json", "feeds").stdout
+    c.note("disk full: %d new alerts while full; feed s polls %d -> %d after a poll request; df: %s" % (
+        len(c.alerts()) - alerts_before, polls0, c.feed("s")["polls"],
+        subprocess.run(["df", "-k", tmpfs], capture_output=True, text=True).stdout.splitlines()[-1]))
+    if c.feed("s")["polls"] != polls0:
+        problems.append("polling went on while the disk was full")
+    st = c.status()
     log = c.log()
     full_logged = "full" in log.lower()
-    c.note("disk full: logged %s; status mentions it: %s" % (full_logged, "full" in st.lower()))
+    c.note("disk full: logged %s; status disk_full_since %s" % (full_logged, st.get("disk_full_since")))
     if not full_logged:
         problems.append("disk full not in the log")
-    if "full" not in st.lower() and "full" not in fd.lower():
-        problems.append("status/feeds do not say the disk is full")
+    if not st.get("disk_full_since"):
+        problems.append("status does not say the disk is full")
     os.unlink(os.path.join(tmpfs, "filler"))
-    # Space is back: the new claim of each of the 11 items refused while
-    # full (each names its own place) must reach an alert.
+    # Space is back: polling resumes, and the new claim of each of the 11
+    # items refused while full (each names its own place) reaches an alert.
+    try:
+        c.wait(lambda: not c.status().get("disk_full_since"), 30, "the daemon to see room on the disk")
+    except AssertionError:
+        problems.append("the disk-full state did not clear when space came back")
     c.poll("s")
     c.settle()
     claims = " ".join(cl["text"] for a in c.alerts() for cl in a["new_claims"])
@@ -1326,9 +1349,7 @@ def row39(c):
 
 
 @case(40, "Clock steps (NTP) backwards/forwards, wall clock only (libfaketime)",
-      "Schedules on CLOCK_MONOTONIC: no burst, no stall (polls and webhook retries)",
-      gap="daemon/deliver: a webhook retry is due at a wall-clock time (next_attempt_at > sw_wall_s()), so a "
-          "backward clock step stalls deliveries by the size of the step")
+      "Schedules on CLOCK_MONOTONIC: no burst, no stall (polls and webhook retries)")
 def row40(c):
     clock = FakeClock(c, monotonic=False)
     for i in range(4):
