@@ -772,8 +772,8 @@ def raw_rss(items_xml):
 
 @case(28, "Feed with 100k items; then 300 new relevant items at once",
       "First 500 newest; bounded memory; no webhook burst (rate limit + flood alert)",
-      gap="feeds/parse: all 100k entries are built before the newest 500 are kept (65-95 MB peak for a 5 MB "
-          "feed)")
+      gap="feeds/parse: the whole document becomes a libxml2 tree and all 100k entries are built before the "
+          "newest 500 are kept (65-95 MB peak for a 5 MB feed); no reader")
 def row28(c):
     c.route("hook", hs.response(200, "ok", content_type="text/plain"))
     serve(c, "big.xml", raw_rss(tiny_items(100000)))
