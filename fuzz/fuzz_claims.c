@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <utf8proc.h>
 
 #include "claims.h"
 #include "figures.h"
@@ -125,26 +124,6 @@ fuzz_sentences(const char *body, size_t len)
 	doc_free(&d);
 }
 
-/*
- * True when the input holds a decimal digit outside ASCII (Arabic-Indic,
- * Devanagari, fullwidth...): doc_parse made empty tokens of them without
- * end (fuzz/corpus/claims/crash-nonascii-digit-loop.txt).
- */
-static int
-has_nonascii_digit(const uint8_t *data, size_t size)
-{
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k;
-
-	for (size_t i = 0; i<size; i += k> 0 ? (size_t)k : 1) {
-		k = utf8proc_iterate(
-		    data + i, (utf8proc_ssize_t)(size - i), &cp);
-		if (k > 1 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
-			return 1;
-	}
-	return 0;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -154,8 +133,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct claims_result *r;
 	json_t *j;
 
-	if (fuzz_skip("nonascii-digit") && has_nonascii_digit(data, size))
-		return 0;
 	if (nl != NULL) {
 		title = fuzz_strndup(data, (size_t)(nl - data));
 		blen = size - (size_t)(nl - data) - 1;

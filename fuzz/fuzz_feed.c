@@ -38,7 +38,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void
-check_entry(const struct feed_entry *e)
+check_entry(const struct feed_entry *e, const struct feed_parse_opts *o)
 {
 	FUZZ_CHECK(e->id != NULL && e->id[0] != '\0', "entry without id");
 	fuzz_check_clean_text("entry id", e->id);
@@ -50,6 +50,8 @@ check_entry(const struct feed_entry *e)
 		fuzz_check_clean_text("entry link", e->link);
 		FUZZ_CHECK_TAG("url-nohost", fuzz_is_web_url(e->link),
 		    "entry link not absolute http(s): %s", e->link);
+		FUZZ_CHECK_TAG("url-toolong", strlen(e->link) <= o->max_url_len,
+		    "%zu-byte link kept", strlen(e->link));
 		FUZZ_CHECK_TAG("url-userinfo", !fuzz_url_has_userinfo(e->link),
 		    "entry link keeps userinfo: %s", e->link);
 	}
@@ -107,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_clean_text("bozo reason", doc->bozo_reason);
 	fuzz_check_clean_text("error message", doc->error_msg);
 	for (size_t i = 0; i < doc->nentries; i++)
-		check_entry(&doc->entries[i]);
+		check_entry(&doc->entries[i], &opts);
 
 	/* Every string is valid UTF-8, so the JSON shape must build. */
 	j = feed_doc_to_json(doc);

@@ -47,7 +47,8 @@ fuzz_resolve(const uint8_t *data, size_t size)
 	}
 	r = feed_url_resolve(base, ref, URL_MAX);
 	if (r != NULL) {
-		FUZZ_CHECK(strlen(r) <= URL_MAX, "result longer than max");
+		FUZZ_CHECK_TAG("url-toolong", strlen(r) <= URL_MAX,
+		    "%zu-byte result, max %d", strlen(r), URL_MAX);
 		if (base != NULL && base[0] != '\0') {
 			FUZZ_CHECK_TAG("url-nohost", fuzz_is_web_url(r),
 			    "not absolute http(s): \"%s\" from base \"%s\" ref "

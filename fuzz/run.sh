@@ -91,6 +91,7 @@ run_one() {
 	mkdir -p "$corpus" "$out/$t-crashes"
 	cp "$src/fuzz/corpus/$t/"* "$corpus/"
 	set -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -error_exitcode=1 -timeout_exitcode=1 \
 	    -print_final_stats=1 -artifact_prefix="$out/$t-crashes/"
 	d=$(dict_of "$t")
 	[ -n "$d" ] && set -- "$@" -dict="$src/fuzz/dict/$d.dict"
