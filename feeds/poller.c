@@ -177,8 +177,10 @@ feed_watch_new(struct feed_poller *p, const struct feed_watch_config *cfg)
 		w->state = FEED_DISABLED;
 		return w;
 	}
-	delay =
-	    feed_sched_initial(&w->policy, w->last_fetch, sw_wall_s(), 0, 0);
+	/* --once polls everything now, whatever the saved state says. */
+	delay = cfg->due_now
+	    ? 0
+	    : feed_sched_initial(&w->policy, w->last_fetch, sw_wall_s(), 0, 0);
 	/* Due feeds take the next start-up slot so they do not fire together.
 	 */
 	if (delay == 0)

@@ -300,6 +300,13 @@ class Once(unittest.TestCase):
                 self.assertEqual(len(srv.hits("/f%d.xml" % i)), 1)
             self.assertIn("--once: 21 feeds polled", r.stderr)
             self.assertFalse(os.path.exists(d.socket))
+            # Again at once on the same state: every feed is polled again
+            # (conditionally), not left until its interval has passed.
+            r = subprocess.run([DAEMON, "-c", d.config_path, "--once"], capture_output=True, text=True,
+                               timeout=60 * SLOW)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for i in range(20):
+                self.assertEqual(len(srv.hits("/f%d.xml" % i)), 2)
         finally:
             if d:
                 d.cleanup()
