@@ -45,6 +45,7 @@ struct daemon {
 	uint64_t items_new, items_changed, churn_events, flood_events;
 	/* Stories and the pipeline (daemon/pipeline.c). */
 	struct lexicon *lexicon;
+	int stories_deferred; /* --once: built when the first item needs them */
 	struct story_rt *stories;
 	size_t nstories;
 	struct pipeline_job *jobs; /* articles being fetched */

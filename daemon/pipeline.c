@@ -68,11 +68,13 @@ stories_free(struct story_rt *v, size_t n)
 	free(v);
 }
 
-int
-daemon_pipeline_start(struct daemon *d)
+/* Load the word data and build every story now. */
+static int
+pipeline_build(struct daemon *d)
 {
 	struct story_rt *v;
 
+	d->stories_deferred = 0;
 	if (d->lexicon == NULL &&
 	    (d->lexicon = claims_lexicon_new(NULL)) == NULL) {
 		log_err("cannot load the word data for the claims engine");
@@ -91,6 +93,20 @@ daemon_pipeline_start(struct daemon *d)
 	d->stories = v;
 	d->nstories = d->cfg->nstories;
 	return 0;
+}
+
+int
+daemon_pipeline_start(struct daemon *d)
+{
+	/*
+	 * A --once run often has nothing to analyse (a first poll, or only
+	 * 304s): the word data is loaded when the first item needs it.
+	 */
+	if (d->once && d->lexicon == NULL) {
+		d->stories_deferred = 1;
+		return 0;
+	}
+	return pipeline_build(d);
 }
 
 static void
@@ -421,6 +437,13 @@ daemon_pipeline_item(struct daemon *d, struct feed_watch *w,
 
 	if (f == NULL)
 		return;
+	if (d->stories_deferred && pipeline_build(d) < 0) {
+		/* The item stays unseen: it is analysed by a later run. */
+		log_err("feed %s: item %s not analysed: the stories could not "
+			"be built",
+		    f->id, e->id);
+		return;
+	}
 	/* Polled again while its article is being fetched: already handled. */
 	for (j = d->jobs; j != NULL; j = j->next)
 		if (strcmp(j->feed_id, f->id) == 0 &&
