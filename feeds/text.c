@@ -109,6 +109,51 @@ scheme_is_web(const char *scheme)
 		strcasecmp(scheme, "https") == 0);
 }
 
+/* True when u's authority names a host and carries no userinfo. */
+static int
+authority_ok(const char *u)
+{
+	const char *a = strstr(u, "://");
+	size_t n;
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	n = strcspn(a, "/?#");
+	return n > 0 && a[0] != ':' && memchr(a, '@', n) == NULL;
+}
+
+/*
+ * An http(s) address libxml2 cannot parse, kept as written but without its
+ * userinfo; NULL when it names no host.  Caller frees.
+ */
+static char *
+web_address_verbatim(const char *u)
+{
+	size_t skip, alen, at = 0;
+	const char *auth;
+	char *out;
+
+	if (strncasecmp(u, "http://", 7) == 0)
+		skip = 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		skip = 8;
+	else
+		return NULL;
+	auth = u + skip;
+	alen = strcspn(auth, "/?#");
+	for (size_t i = 0; i < alen; i++)
+		if (auth[i] == '@')
+			at = i + 1;
+	if (alen - at == 0 || auth[at] == ':')
+		return NULL;
+	if ((out = malloc(strlen(u) + 1)) == NULL)
+		return NULL;
+	memcpy(out, u, skip);
+	strcpy(out + skip, auth + at);
+	return out;
+}
+
 char *
 feed_url_resolve(const char *base, const char *ref, size_t max)
 {
@@ -129,30 +174,33 @@ feed_url_resolve(const char *base, const char *ref, size_t max)
 		goto out;
 	uri = xmlParseURI((const char *)abs);
 	if (uri == NULL) {
-		/* unparsable but plainly a web address: keep it verbatim */
-		if (strncasecmp((char *)abs, "http://", 7) == 0 ||
-		    strncasecmp((char *)abs, "https://", 8) == 0)
-			out = strdup((char *)abs);
-		goto out;
-	}
-	if (uri->scheme != NULL && !scheme_is_web(uri->scheme))
-		goto out; /* javascript:, data:, file:, mailto: ... */
-	if (uri->scheme == NULL && (base != NULL && base[0] != '\0'))
-		goto out; /* a base that did not make it absolute */
-	if (uri->user != NULL) {
-		xmlChar *s;
+		/*
+		 * Unparsable (a stray "%zz") but plainly a web address: keep
+		 * it, without userinfo, when it names a host.
+		 */
+		out = web_address_verbatim((const char *)abs);
+	} else if (uri->scheme == NULL || !scheme_is_web(uri->scheme)) {
+		/* relative with no usable base; javascript:, data:, file: ...
+		 */
+	} else if (uri->server == NULL || uri->server[0] == '\0') {
+		/* "http:/x" names no host */
+	} else if (uri->user != NULL) {
+		xmlChar *su;
+
 		xmlFree(uri->user);
 		uri->user = NULL;
-		s = xmlSaveUri(uri);
-		if (s == NULL)
-			goto out;
-		out = strdup((char *)s);
-		xmlFree(s);
+		if ((su = xmlSaveUri(uri)) != NULL) {
+			out = strdup((char *)su);
+			xmlFree(su);
+		}
 	} else {
 		out = strdup((char *)abs);
 	}
-	if (out != NULL && strlen(out) > max) {
-		/* a cut URL points somewhere else: drop it instead */
+	if (out != NULL && (strlen(out) > max || !authority_ok(out))) {
+		/*
+		 * A cut URL points somewhere else: drop it instead; and drop
+		 * whatever still reads as userinfo or names no host.
+		 */
 		free(out);
 		out = NULL;
 	}

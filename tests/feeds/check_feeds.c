@@ -8,6 +8,7 @@
 
 #include "feed.h"
 #include "feed_date.h"
+#include "feed_int.h"
 #include "opml.h"
 #include "parse.h"
 #include "suites.h"
@@ -231,6 +232,49 @@ START_TEST(test_categories)
 END_TEST
 
 /* ---- ids, dedup, caps ---- */
+
+/* Links leave feeds/ absolute, http(s), with a host, without userinfo. */
+static const struct {
+	const char *base, *ref, *want;
+} url_cases[] = {
+	{ "https://example.com/a/", "b.html", "https://example.com/a/b.html" },
+	{ "https://example.com/a/", "//cdn.example.org/x", "https://cdn.example.org/x" },
+	{ NULL, "https://u:p@example.com/x", "https://example.com/x" },
+	{ NULL, "http://u:p@e.example/%zz", "http://e.example/%zz" },
+	{ NULL, "http://u@[fe80::1%25@[fe]/", NULL },
+	{ "https://example.com/", "http:/", NULL },
+	{ "https:/", "https:/x", NULL },
+	{ NULL, "relative/only", NULL },
+	{ NULL, "javascript:alert(1)", NULL },
+	{ NULL, "data:text/html,x", NULL },
+	{ NULL, "file:///etc/passwd", NULL },
+	{ NULL, "http://:80/", NULL },
+};
+
+START_TEST(test_url_resolve)
+{
+	char *got = feed_url_resolve(url_cases[_i].base, url_cases[_i].ref,
+	    2048);
+
+	if (url_cases[_i].want == NULL)
+		ck_assert_msg(got == NULL, "%s: got %s", url_cases[_i].ref, got);
+	else
+		ck_assert_str_eq(got, url_cases[_i].want);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_url_resolve_too_long)
+{
+	char ref[3100];
+
+	/* Unparsable links obey the length cap too. */
+	memcpy(ref, "http://e.example/%zz", 20);
+	memset(ref + 20, 'a', sizeof(ref) - 21);
+	ref[sizeof(ref) - 1] = '\0';
+	ck_assert_ptr_null(feed_url_resolve(NULL, ref, 2048));
+}
+END_TEST
 
 START_TEST(test_id_derivation)
 {
@@ -910,6 +954,9 @@ feeds_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("entries");
 	tcase_add_test(tc, test_id_derivation);
+	tcase_add_loop_test(tc, test_url_resolve, 0,
+	    (int)(sizeof(url_cases) / sizeof(url_cases[0])));
+	tcase_add_test(tc, test_url_resolve_too_long);
 	tcase_add_test(tc, test_id_fnv_known_value);
 	tcase_add_test(tc, test_permalink_guid_as_link);
 	tcase_add_test(tc, test_long_id_hashed);
