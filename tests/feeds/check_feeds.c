@@ -238,7 +238,8 @@ static const struct {
 	const char *base, *ref, *want;
 } url_cases[] = {
 	{ "https://example.com/a/", "b.html", "https://example.com/a/b.html" },
-	{ "https://example.com/a/", "//cdn.example.org/x", "https://cdn.example.org/x" },
+	{ "https://example.com/a/", "//cdn.example.org/x",
+	    "https://cdn.example.org/x" },
 	{ NULL, "https://u:p@example.com/x", "https://example.com/x" },
 	{ NULL, "http://u:p@e.example/%zz", "http://e.example/%zz" },
 	{ NULL, "http://u@[fe80::1%25@[fe]/", NULL },
@@ -253,11 +254,12 @@ static const struct {
 
 START_TEST(test_url_resolve)
 {
-	char *got = feed_url_resolve(url_cases[_i].base, url_cases[_i].ref,
-	    2048);
+	char *got =
+	    feed_url_resolve(url_cases[_i].base, url_cases[_i].ref, 2048);
 
 	if (url_cases[_i].want == NULL)
-		ck_assert_msg(got == NULL, "%s: got %s", url_cases[_i].ref, got);
+		ck_assert_msg(
+		    got == NULL, "%s: got %s", url_cases[_i].ref, got);
 	else
 		ck_assert_str_eq(got, url_cases[_i].want);
 	free(got);

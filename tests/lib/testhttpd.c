@@ -1166,7 +1166,8 @@ server_main(void *arg)
 
 	/*
 	 * Writing to a client that hung up must give EPIPE here, not kill the
-	 * test program: SIGPIPE goes to the writing thread, where it is blocked.
+	 * test program: SIGPIPE goes to the writing thread, where it is
+	 * blocked.
 	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
