@@ -89,7 +89,10 @@ run_one() {
 	corpus=$out/$t-corpus
 	rm -rf "$corpus"
 	mkdir -p "$corpus" "$out/$t-crashes"
-	cp "$src/fuzz/corpus/$t/"* "$corpus/"
+	seeds=$src/fuzz/corpus/$t
+	# The extractor's own test pages are its seeds; no copy is kept here.
+	[ "$t" = html ] && seeds=$src/tests/feeds/pages
+	cp "$seeds/"* "$corpus/"
 	set -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	    -error_exitcode=1 -timeout_exitcode=1 \
 	    -print_final_stats=1 -artifact_prefix="$out/$t-crashes/"
