@@ -279,14 +279,12 @@ feed_config(struct daemon *d, const char *id)
 }
 
 static void
-persist(struct daemon *d, struct feed_watch *w, int first_success)
+persist(struct daemon *d, struct feed_watch *w, int64_t first_polled)
 {
 	struct feed_watch_state st;
-	struct store_feed sf = { 0 }, old;
+	struct store_feed sf = { 0 };
 
 	feed_watch_get_state(w, &st);
-	if (store_feed_get(d->store, st.id, &old) < 0)
-		memset(&old, 0, sizeof(old));
 	sf.url = (char *)st.url;
 	sf.config_url = (char *)st.config_url;
 	sf.etag = (char *)st.etag;
@@ -300,13 +298,10 @@ persist(struct daemon *d, struct feed_watch *w, int first_success)
 	sf.disabled = st.state == FEED_DISABLED;
 	sf.bozo = st.bozo;
 	sf.bozo_reason = (char *)st.bozo_reason;
-	sf.first_polled = old.first_polled ? old.first_polled
-	    : first_success		   ? st.last_fetch
-					   : 0;
+	sf.first_polled = first_polled;
 	daemon_batch_begin(d);
 	if (store_feed_put(d->store, st.id, &sf) < 0)
 		daemon_store_failed(d, st.id);
-	store_feed_clear(&old);
 }
 
 /* Logs a failure once per change of reason, and the recovery. */
@@ -472,19 +467,21 @@ daemon_feed_polled_cb(struct feed_watch *w, struct feed_poll *poll, void *arg)
 {
 	struct daemon *d = arg;
 	struct store_feed sf;
-	int first = 0;
+	int64_t first_polled = 0;
+	int parsed = poll->doc != NULL && poll->doc->error == FEED_OK;
 
 	d->last_poll_wall = sw_wall_s();
 	d->once_done++;
-	if (poll->doc != NULL && poll->doc->error == FEED_OK) {
-		if (store_feed_get(d->store, feed_watch_id(w), &sf) >= 0) {
-			first = sf.first_polled == 0;
-			store_feed_clear(&sf);
-		}
+	/* One read of the saved state: when the feed first parsed, if ever. */
+	if (store_feed_get(d->store, feed_watch_id(w), &sf) >= 0) {
+		first_polled = sf.first_polled;
+		store_feed_clear(&sf);
 	}
 	log_outcome(d, w, poll);
-	if (poll->doc != NULL && poll->doc->error == FEED_OK)
-		process_items(d, w, poll->doc, first);
-	persist(d, w, poll->doc != NULL && poll->doc->error == FEED_OK);
+	if (parsed)
+		process_items(d, w, poll->doc, first_polled == 0);
+	if (first_polled == 0 && parsed)
+		first_polled = sw_wall_s();
+	persist(d, w, first_polled);
 	daemon_once_check(d);
 }
