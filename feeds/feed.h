@@ -107,7 +107,10 @@ void feed_parse_opts_init(struct feed_parse_opts *opts);
  * in nduplicates); a repeated link- or hash-derived id is replaced by
  * "h:" + FNV-1a 64 of link, title, date and content hash (plus the
  * occurrence number for entries equal in all of those), so such entries
- * are kept with ids that are stable from one fetch to the next.
+ * are kept with ids that are stable from one fetch to the next.  XML is
+ * read item by item as it is parsed and at most 3 * max_entries entries are
+ * held at a time, so memory grows with the largest item and the decoded
+ * copy of the body, not with the number of items.
  */
 struct feed_doc *feed_parse_buf(
     const char *buf, size_t len, const struct feed_parse_opts *opts);

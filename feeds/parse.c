@@ -1,4 +1,4 @@
-/* Hardened libxml2 parse of RSS, RDF, Atom and CDF, and entry clean-up. */
+/* Hardened libxml2 parse of RSS, RDF, Atom and CDF, item by item; clean-up. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -37,13 +38,6 @@ enum ns_class {
 	NSC_XHTML,
 	NSC_RDF,
 	NSC_OTHER,
-};
-
-struct pctx {
-	const struct feed_parse_opts *o;
-	struct feed_doc *doc;
-	int atom; /* the document is Atom: Atom elements are core */
-	const xmlChar *root_ns; /* the root's namespace is core too */
 };
 
 static const char *const format_names[] = { "unknown", "rss090", "rss091",
@@ -204,6 +198,387 @@ feed_doc_free(struct feed_doc *doc)
 	free(doc->link);
 	free(doc);
 }
+
+/* ---- keeping the newest entries as they arrive ---- */
+
+/*
+ * Every id an entry was given so far, whether the cap kept the entry or not:
+ * duplicates go before the cap, so an id cut for its age still makes a later
+ * copy a duplicate.  The ids are stored one after another in one buffer; a
+ * slot holds 32 bits of the id's hash and its offset, 8 bytes an id.
+ */
+struct idset {
+	uint64_t *slot; /* tag << 32 | (offset + 1); 0 when empty */
+	size_t nslots;	/* a power of two, 0 before the first id */
+	size_t n;
+	char *ids;
+	size_t len, cap;
+};
+
+static void
+idset_free(struct idset *s)
+{
+	free(s->slot);
+	free(s->ids);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The tag of an FNV-1a hash: the top bits of a multiplicative mix, because
+ * FNV's low bits depend only on the low bits of the input bytes and a feed
+ * could make all its ids share them.  Its low bits choose the home slot.
+ */
+static uint32_t
+idset_tag(uint64_t h)
+{
+	return (uint32_t)((h * UINT64_C(0x9e3779b97f4a7c15)) >> 32);
+}
+
+static int
+idset_grow(struct idset *s)
+{
+	size_t n = s->nslots != 0 ? s->nslots * 2 : 64, mask = n - 1;
+	uint64_t *slot;
+
+	/* the home slot comes from a 32-bit tag */
+	if (n > (size_t)UINT32_MAX + 1)
+		return -1;
+	slot = calloc(n, sizeof(*slot));
+	if (slot == NULL)
+		return -1;
+	for (size_t i = 0; i < s->nslots; i++) {
+		size_t k;
+
+		if (s->slot[i] == 0)
+			continue;
+		for (k = (size_t)(s->slot[i] >> 32) & mask; slot[k] != 0;
+		     k = (k + 1) & mask)
+			;
+		slot[k] = s->slot[i];
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->nslots = n;
+	return 0;
+}
+
+/* 1 when id is in s, 0 after adding it, -1 when memory ran out. */
+static int
+idset_check_add(struct idset *s, const char *id)
+{
+	size_t len = strlen(id), k, mask;
+	uint32_t tag = idset_tag(feed_fnv1a(FEED_FNV_INIT, id, len));
+
+	if ((s->n + 1) * 4 > s->nslots * 3 && idset_grow(s) < 0)
+		return -1;
+	mask = s->nslots - 1;
+	for (k = tag & mask; s->slot[k] != 0; k = (k + 1) & mask) {
+		uint64_t v = s->slot[k];
+
+		if ((uint32_t)(v >> 32) == tag &&
+		    strcmp(s->ids + (uint32_t)v - 1, id) == 0)
+			return 1;
+	}
+	if (s->len + len + 1 > UINT32_MAX - 1)
+		return -1;
+	if (s->len + len + 1 > s->cap) {
+		size_t ncap = s->cap != 0 ? s->cap : 4096;
+		char *nb;
+
+		while (ncap < s->len + len + 1)
+			ncap *= 2;
+		nb = realloc(s->ids, ncap);
+		if (nb == NULL)
+			return -1;
+		s->ids = nb;
+		s->cap = ncap;
+	}
+	memcpy(s->ids + s->len, id, len + 1);
+	s->slot[k] = (uint64_t)tag << 32 | (uint64_t)(s->len + 1);
+	s->len += len + 1;
+	s->n++;
+	return 0;
+}
+
+/*
+ * The entries of one document as they arrive.  Each is finished (limits,
+ * clamped dates, an id), dropped when its id repeats an earlier one, and
+ * held only while it can still be among those kept, so at most three times
+ * max_entries are held however long the document.  The result is the one a
+ * list of every entry would give: duplicates dropped in document order, then
+ * the newest max_entries by date (the earlier on a tie) when every entry has
+ * a date, else the first max_entries; document order kept among them.
+ */
+struct keep {
+	struct feed_doc *doc; /* borrowed; entries are kept in doc->entries */
+	const struct feed_parse_opts *o; /* borrowed */
+	int64_t now;
+	size_t cap;	  /* room in doc->entries and seq */
+	size_t *seq;	  /* doc->entries[i] was unique entry number seq[i] */
+	size_t nunique;	  /* entries with an id not seen before */
+	int all_dated;	  /* so far every unique entry has a date */
+	struct idset ids; /* the ids of all nunique entries */
+};
+
+static int64_t
+entry_date(const struct feed_entry *e)
+{
+	return e->published != FEED_NO_DATE ? e->published : e->updated;
+}
+
+struct idx {
+	size_t pos;
+	int64_t date;
+};
+
+static int
+idx_cmp_date(const void *a, const void *b)
+{
+	const struct idx *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? 1 : -1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void
+keep_init(struct keep *k, struct feed_doc *doc, const struct feed_parse_opts *o)
+{
+	memset(k, 0, sizeof(*k));
+	k->doc = doc;
+	k->o = o;
+	k->now = o->now ? o->now : (int64_t)time(NULL);
+	k->all_dated = 1;
+}
+
+static void
+keep_free(struct keep *k)
+{
+	idset_free(&k->ids);
+	free(k->seq);
+	k->seq = NULL;
+}
+
+/*
+ * Free the held entries that can no longer be kept.  While every entry has
+ * a date the first max_entries stay too, as an undated entry still to come
+ * would make them the result; final says no entry is to come.
+ */
+static int
+keep_prune(struct keep *k, int final)
+{
+	struct feed_doc *doc = k->doc;
+	size_t max = k->o->max_entries, n = doc->nentries, out = 0;
+	unsigned char *newest = NULL;
+
+	if (k->all_dated) {
+		struct idx *ix = malloc(n * sizeof(*ix));
+
+		newest = calloc(n, 1);
+		if (ix == NULL || newest == NULL) {
+			free(ix);
+			free(newest);
+			return -1;
+		}
+		/* held entries are in document order: the index breaks ties */
+		for (size_t i = 0; i < n; i++) {
+			ix[i].pos = i;
+			ix[i].date = entry_date(&doc->entries[i]);
+		}
+		qsort(ix, n, sizeof(*ix), idx_cmp_date);
+		for (size_t i = 0; i < max && i < n; i++)
+			newest[ix[i].pos] = 1;
+		free(ix);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int keepit = (newest != NULL && newest[i]) ||
+		    (k->seq[i] < max && !(k->all_dated && final));
+
+		if (!keepit) {
+			entry_free(&doc->entries[i]);
+			continue;
+		}
+		doc->entries[out] = doc->entries[i];
+		k->seq[out++] = k->seq[i];
+	}
+	doc->nentries = out;
+	free(newest);
+	return 0;
+}
+
+static int
+keep_grow(struct keep *k)
+{
+	size_t n = k->cap != 0 ? k->cap * 2 : 16;
+	struct feed_entry *ne;
+	size_t *ns;
+
+	if (n > SIZE_MAX / sizeof(*ne))
+		return -1;
+	ne = realloc(k->doc->entries, n * sizeof(*ne));
+	if (ne == NULL)
+		return -1;
+	k->doc->entries = ne;
+	ns = realloc(k->seq, n * sizeof(*ns));
+	if (ns == NULL)
+		return -1;
+	k->seq = ns;
+	k->cap = n;
+	return 0;
+}
+
+/* The limits and the id every entry gets, whether it is kept or not. */
+static int
+entry_finish(struct feed_entry *e, const struct feed_parse_opts *o, int64_t now)
+{
+	feed_str_truncate(e->title, o->max_title_len);
+	feed_str_truncate(e->author, o->max_title_len);
+	if (o->clamp_future) {
+		if (e->published != FEED_NO_DATE && e->published > now + 86400)
+			e->published = now;
+		if (e->updated != FEED_NO_DATE && e->updated > now + 86400)
+			e->updated = now;
+	}
+	if (e->id != NULL && e->id[0] == '\0') {
+		free(e->id);
+		e->id = NULL;
+	}
+	return feed_entry_derive_id(e, o->max_url_len);
+}
+
+/*
+ * A derived id made unique by title, date, content and, for entries equal in
+ * all of those, the occurrence number: "h:" + FNV-1a 64.
+ */
+static char *
+link_title_id(const struct feed_entry *e, unsigned occurrence)
+{
+	char date[32] = "", *nid;
+	int64_t t = entry_date(e);
+	uint64_t h = FEED_FNV_INIT, c = feed_entry_content_hash(e);
+
+	if (t != FEED_NO_DATE)
+		feed_date_format(t, date, sizeof(date));
+	if (e->link != NULL)
+		h = feed_fnv1a(h, e->link, strlen(e->link));
+	h = feed_fnv1a(h, "", 1);
+	if (e->title != NULL)
+		h = feed_fnv1a(h, e->title, strlen(e->title));
+	h = feed_fnv1a(h, "\n", 1);
+	h = feed_fnv1a(h, date, strlen(date));
+	h = feed_fnv1a(h, &c, sizeof(c));
+	if (occurrence > 0)
+		h = feed_fnv1a(h, &occurrence, sizeof(occurrence));
+	nid = malloc(24);
+	if (nid != NULL)
+		snprintf(nid, 24, "h:%016llx", (unsigned long long)h);
+	return nid;
+}
+
+/*
+ * Take e (its contents move to the document or are freed).  One event per
+ * item: a repeated guid drops the later entry.  Entries without a guid may
+ * share a derived id (a feed pointing every item at its home page), so a
+ * repeated derived id becomes a hash of what the entry shows (see
+ * link_title_id); those are kept.  0, or -1 when memory ran out.
+ */
+static int
+keep_add(struct keep *k, struct feed_entry *e)
+{
+	struct feed_doc *doc = k->doc;
+	size_t max = k->o->max_entries;
+	int r;
+
+	if (entry_finish(e, k->o, k->now) < 0)
+		goto fail;
+	r = idset_check_add(&k->ids, e->id);
+	/* bounded: a flood of equal entries costs at most 64 tries */
+	for (unsigned t = 0; r == 1 && e->id_source != FEED_ID_GUID && t < 64;
+	     t++) {
+		char *nid = link_title_id(e, t);
+
+		if (nid == NULL)
+			goto fail;
+		free(e->id);
+		e->id = nid;
+		e->id_source = FEED_ID_HASH;
+		r = idset_check_add(&k->ids, e->id);
+	}
+	if (r < 0)
+		goto fail;
+	if (r == 1) {
+		entry_free(e);
+		doc->nduplicates++;
+		return 0;
+	}
+	if (k->all_dated && entry_date(e) == FEED_NO_DATE) {
+		/* without dates on all, document order is the best guess */
+		k->all_dated = 0;
+		if (max > 0 && keep_prune(k, 0) < 0)
+			goto fail;
+	}
+	if (max > 0 && !k->all_dated && k->nunique >= max) {
+		k->nunique++;
+		entry_free(e);
+		return 0;
+	}
+	if (doc->nentries == k->cap && keep_grow(k) < 0)
+		goto fail;
+	doc->entries[doc->nentries] = *e;
+	k->seq[doc->nentries++] = k->nunique++;
+	if (max > 0 && doc->nentries / 3 >= max)
+		return keep_prune(k, 0);
+	return 0;
+fail:
+	entry_free(e);
+	return -1;
+}
+
+/* No more entries: cut to the result and count what was cut. */
+static int
+keep_finish(struct keep *k)
+{
+	size_t max = k->o->max_entries;
+
+	if (max > 0 && k->nunique > max && keep_prune(k, 1) < 0)
+		return -1;
+	k->doc->ndropped += k->nunique - k->doc->nentries;
+	return 0;
+}
+
+/* Free the entries an error leaves behind: a failed document has none. */
+static void
+doc_drop_entries(struct feed_doc *doc)
+{
+	for (size_t i = 0; i < doc->nentries; i++)
+		entry_free(&doc->entries[i]);
+	free(doc->entries);
+	doc->entries = NULL;
+	doc->nentries = 0;
+	doc->ndropped = 0;
+	doc->nduplicates = 0;
+}
+
+struct xml_errors;
+
+/* One XML document being parsed and read. */
+struct pctx {
+	const struct feed_parse_opts *o;
+	struct feed_doc *doc;
+	int atom; /* the document is Atom: Atom elements are core */
+	const xmlChar *root_ns; /* the root's namespace is core too */
+	enum feed_format format;
+	xmlNodePtr root;    /* once the parser opened it */
+	xmlNodePtr channel; /* the first <channel>, or the Atom/CDF root */
+	int root_items;	    /* RSS: items can be children of the root */
+	char *alt_link;	    /* Atom link of the channel, if it has no link */
+	char *dc_title;	    /* dc:title of the channel, if it has no title */
+	struct keep keep;
+	int failed; /* memory ran out while reading */
+	struct xml_errors *xe;
+	startElementNsSAX2Func sax_start; /* libxml2's tree builders */
+	endElementNsSAX2Func sax_end;
+};
 
 /* ---- reading the tree ---- */
 
@@ -523,17 +898,15 @@ author_name(xmlNodePtr n)
 	return node_text(n);
 }
 
+/* Fill e, zeroed with no dates, from item; 0, or -1 on no memory. */
 static int
-parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
+parse_entry(struct pctx *c, xmlNodePtr item, struct feed_entry *e)
 {
-	struct feed_entry *e = feed_doc_add_entry(c->doc, cap);
 	char *dc_title = NULL, *dc_desc = NULL, *dc_creator = NULL,
 	     *alt_link = NULL;
 	char *atom_id = NULL;
 	xmlNodePtr guid = NULL;
 
-	if (e == NULL)
-		return -1;
 	for (xmlNodePtr n = item->children; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -576,7 +949,7 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 				if (t == NULL)
 					t = node_text(n);
 				if (feed_entry_add_category(e, t) < 0)
-					return -1;
+					goto fail;
 			}
 		} else if (k == NSC_DC) {
 			if (is(n, "title"))
@@ -590,7 +963,7 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 			else if (is(n, "subject")) {
 				if (feed_entry_add_category(e, node_text(n)) <
 				    0)
-					return -1;
+					goto fail;
 			}
 		} else if (k == NSC_DCTERMS) {
 			if (is(n, "issued"))
@@ -662,103 +1035,13 @@ parse_entry(struct pctx *c, xmlNodePtr item, size_t *cap)
 	if (e->id != NULL && e->id[0] != '\0')
 		e->id_source = FEED_ID_GUID;
 	return 0;
-}
-
-static void
-parse_channel_meta(struct pctx *c, xmlNodePtr ch)
-{
-	char *alt = NULL, *dct = NULL;
-
-	for (xmlNodePtr n = ch->children; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		enum ns_class k = ns_class(c, n);
-		if (k == NSC_CORE && is(n, "title"))
-			set_str(&c->doc->title,
-			    c->atom ? atom_text(n) : node_value(n));
-		else if (k == NSC_CORE && is(n, "link"))
-			set_str(&c->doc->link,
-			    c->atom ? atom_link(c, n) : rss_link(c, n));
-		else if (k == NSC_ATOM && is(n, "link"))
-			set_str(&alt, atom_link(c, n));
-		else if (k == NSC_DC && is(n, "title"))
-			set_str(&dct, node_value(n));
-	}
-	set_str(&c->doc->title, dct);
-	set_str(&c->doc->link, alt);
-	if (c->doc->link == NULL) {
-		char *href = attr(ch, "href");
-		if (href != NULL)
-			set_str(&c->doc->link, resolve_link(c, ch, href));
-		free(href);
-	}
-}
-
-static int
-is_item(const struct pctx *c, xmlNodePtr n)
-{
-	if (n->type != XML_ELEMENT_NODE || ns_class(c, n) != NSC_CORE)
-		return 0;
-	return c->atom ? is(n, "entry") : is(n, "item");
-}
-
-static int
-walk_items(struct pctx *c, xmlNodePtr parent, size_t *cap)
-{
-	for (xmlNodePtr n = parent->children; n != NULL; n = n->next)
-		if (is_item(c, n) && parse_entry(c, n, cap) < 0)
-			return -1;
-	return 0;
-}
-
-static enum feed_format
-detect_format(xmlNodePtr root, xmlNodePtr *channel)
-{
-	const char *href =
-	    root->ns && root->ns->href ? (const char *)root->ns->href : "";
-
-	*channel = NULL;
-	if (is(root, "rss")) {
-		char *v = (char *)xmlGetProp(root, BAD_CAST "version");
-		enum feed_format f = FEED_FORMAT_RSS20;
-		if (v != NULL && strcmp(v, "0.91") == 0)
-			f = FEED_FORMAT_RSS091;
-		else if (v != NULL && strcmp(v, "0.92") == 0)
-			f = FEED_FORMAT_RSS092;
-		else if (v != NULL && strcmp(v, "0.90") == 0)
-			f = FEED_FORMAT_RSS090;
-		xmlFree(v);
-		for (xmlNodePtr n = root->children; n; n = n->next)
-			if (n->type == XML_ELEMENT_NODE && is(n, "channel")) {
-				*channel = n;
-				break;
-			}
-		return f;
-	}
-	if (is(root, "RDF")) {
-		enum feed_format f = FEED_FORMAT_RSS10;
-		for (xmlNodePtr n = root->children; n; n = n->next)
-			if (n->type == XML_ELEMENT_NODE && is(n, "channel")) {
-				*channel = n;
-				if (n->ns &&
-				    xmlStrcmp(
-					n->ns->href, BAD_CAST NS_RSS090) == 0)
-					f = FEED_FORMAT_RSS090;
-				break;
-			}
-		return f;
-	}
-	if (is(root, "feed")) {
-		*channel = root;
-		if (strcmp(href, NS_ATOM10) == 0)
-			return FEED_FORMAT_ATOM10;
-		return FEED_FORMAT_ATOM03;
-	}
-	if (is(root, "channel")) {
-		*channel = root;
-		return FEED_FORMAT_CDF;
-	}
-	return FEED_FORMAT_UNKNOWN;
+fail:
+	free(dc_title);
+	free(dc_desc);
+	free(dc_creator);
+	free(alt_link);
+	free(atom_id);
+	return -1;
 }
 
 struct xml_errors {
@@ -786,6 +1069,222 @@ xml_error_cb(void *ctx, xmlErrorPtr err)
 	n = strlen(xe->first);
 	while (n > 0 && (xe->first[n - 1] == '\n' || xe->first[n - 1] == ' '))
 		xe->first[--n] = '\0';
+}
+
+/* A channel title or link: what parse_channel_meta reads. */
+static int
+is_meta(const struct pctx *c, xmlNodePtr n)
+{
+	enum ns_class k = ns_class(c, n);
+
+	return ((k == NSC_CORE || k == NSC_DC) && is(n, "title")) ||
+	    ((k == NSC_CORE || k == NSC_ATOM) && is(n, "link"));
+}
+
+/*
+ * One element child of the channel, in document order: the first title and
+ * link that give a value win, Atom and Dublin Core ones only when the
+ * channel has none of its own (see parse_channel_end).
+ */
+static void
+parse_channel_meta(struct pctx *c, xmlNodePtr n)
+{
+	enum ns_class k = ns_class(c, n);
+
+	if (k == NSC_CORE && is(n, "title"))
+		set_str(&c->doc->title, c->atom ? atom_text(n) : node_value(n));
+	else if (k == NSC_CORE && is(n, "link"))
+		set_str(
+		    &c->doc->link, c->atom ? atom_link(c, n) : rss_link(c, n));
+	else if (k == NSC_ATOM && is(n, "link"))
+		set_str(&c->alt_link, atom_link(c, n));
+	else if (k == NSC_DC && is(n, "title"))
+		set_str(&c->dc_title, node_value(n));
+}
+
+static void
+parse_channel_end(struct pctx *c, xmlNodePtr ch)
+{
+	set_str(&c->doc->title, c->dc_title);
+	set_str(&c->doc->link, c->alt_link);
+	c->dc_title = c->alt_link = NULL;
+	if (c->doc->link == NULL) {
+		char *href = attr(ch, "href");
+		if (href != NULL)
+			set_str(&c->doc->link, resolve_link(c, ch, href));
+		free(href);
+	}
+}
+
+static int
+is_item(const struct pctx *c, xmlNodePtr n)
+{
+	if (n->type != XML_ELEMENT_NODE || ns_class(c, n) != NSC_CORE)
+		return 0;
+	return c->atom ? is(n, "entry") : is(n, "item");
+}
+
+/* ---- reading the document as it is parsed ---- */
+
+/*
+ * The tree is built by libxml2's own SAX2 handlers, with the hardened options
+ * and its recovery from errors, but a child of the channel (or of the root,
+ * where RSS 0.9x and 1.0 put items) is read as soon as it closes and then
+ * freed, as is anything outside an item or a channel title or link.  So the
+ * tree never holds more than the item being parsed: a 5 MB feed of 100k
+ * items costs a few MB, not a tree of 100k items.  xmlTextReader would do the
+ * same, but libxml2 2.9's reader stops at the first well-formedness error
+ * even with XML_PARSE_RECOVER, and feeds are often ill-formed.
+ */
+
+/* Items are direct children of the channel and, in RSS, of the root too. */
+static int
+is_container(const struct pctx *c, xmlNodePtr n)
+{
+	return n != NULL &&
+	    (n == c->channel || (n == c->root && c->root_items));
+}
+
+/* p is inside an item or a channel title or link: it must stay whole. */
+static int
+is_wanted(const struct pctx *c, xmlNodePtr p)
+{
+	for (; p != NULL && p->type == XML_ELEMENT_NODE; p = p->parent) {
+		xmlNodePtr up = p->parent;
+
+		if (is_container(c, up))
+			return is_item(c, p) ||
+			    (up == c->channel && is_meta(c, p));
+	}
+	return 0;
+}
+
+static void
+free_child(xmlNodePtr n)
+{
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/*
+ * Read and free the children of a container: all are closed (only the
+ * element being parsed is open, and its ancestors), including one the
+ * parser gave up on without an end tag.  The channel stays: its href is
+ * read at the end.  Freeing the text between items also keeps the parser
+ * from appending to a text node that is no longer last.
+ */
+static void
+drain(struct pctx *c, xmlNodePtr p)
+{
+	xmlNodePtr n, next;
+
+	for (n = p->children; n != NULL; n = next) {
+		next = n->next;
+		if (n == c->channel)
+			continue;
+		if (n->type == XML_ELEMENT_NODE && !c->failed) {
+			if (is_item(c, n)) {
+				struct feed_entry e;
+
+				memset(&e, 0, sizeof(e));
+				e.published = e.updated = FEED_NO_DATE;
+				if (parse_entry(c, n, &e) < 0) {
+					entry_free(&e);
+					c->failed = 1;
+				} else if (keep_add(&c->keep, &e) < 0) {
+					c->failed = 1;
+				}
+			} else if (p == c->channel) {
+				parse_channel_meta(c, n);
+			}
+		}
+		free_child(n);
+	}
+}
+
+/* The format from the root element; the channel comes later for RSS. */
+static void
+stream_root(struct pctx *c, xmlNodePtr root)
+{
+	const char *href =
+	    root->ns && root->ns->href ? (const char *)root->ns->href : "";
+
+	c->root = root;
+	c->root_ns = root->ns != NULL ? root->ns->href : NULL;
+	if (is(root, "rss")) {
+		char *v = (char *)xmlGetProp(root, BAD_CAST "version");
+		c->format = FEED_FORMAT_RSS20;
+		if (v != NULL && strcmp(v, "0.91") == 0)
+			c->format = FEED_FORMAT_RSS091;
+		else if (v != NULL && strcmp(v, "0.92") == 0)
+			c->format = FEED_FORMAT_RSS092;
+		else if (v != NULL && strcmp(v, "0.90") == 0)
+			c->format = FEED_FORMAT_RSS090;
+		xmlFree(v);
+		c->root_items = 1;
+	} else if (is(root, "RDF")) {
+		c->format = FEED_FORMAT_RSS10;
+		c->root_items = 1;
+	} else if (is(root, "feed")) {
+		c->channel = root;
+		c->format = strcmp(href, NS_ATOM10) == 0 ? FEED_FORMAT_ATOM10
+							 : FEED_FORMAT_ATOM03;
+	} else if (is(root, "channel")) {
+		c->channel = root;
+		c->format = FEED_FORMAT_CDF;
+	}
+	c->atom =
+	    c->format == FEED_FORMAT_ATOM03 || c->format == FEED_FORMAT_ATOM10;
+}
+
+static void
+element_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct pctx *c = ctxt->_private;
+	xmlNodePtr parent = ctxt->node, n;
+
+	c->sax_start(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+	    nb_attributes, nb_defaulted, attributes);
+	n = ctxt->node;
+	if (n == NULL || n == parent)
+		return;
+	if (parent == NULL && c->root == NULL) {
+		stream_root(c, n);
+	} else if (parent == c->root && c->root_items && c->channel == NULL &&
+	    is(n, "channel")) {
+		/* the first <channel> is the channel, as it always was */
+		c->channel = n;
+		if (c->format == FEED_FORMAT_RSS10 && n->ns != NULL &&
+		    xmlStrcmp(n->ns->href, BAD_CAST NS_RSS090) == 0)
+			c->format = FEED_FORMAT_RSS090;
+	}
+}
+
+static void
+element_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct pctx *c = ctxt->_private;
+	xmlNodePtr n = ctxt->node, p;
+
+	c->sax_end(ctx, localname, prefix, uri);
+	if (n == NULL || (p = n->parent) == NULL || p->type != XML_ELEMENT_NODE)
+		return;
+	/* what the reading does is no parse error: the handler is off */
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (n == c->channel)
+		drain(c, n);
+	if (is_container(c, p)) {
+		drain(c, p);
+	} else if (!is_wanted(c, p)) {
+		while (p->children != NULL)
+			free_child(p->children);
+	}
+	xmlSetStructuredErrorFunc(c->xe, xml_error_cb);
 }
 
 static int
@@ -819,6 +1318,29 @@ not_a_feed(struct feed_doc *doc, const struct feed_input *in,
 	feed_doc_set_bozo(doc, msg);
 }
 
+/*
+ * The prepared input, handed to libxml2 a block at a time: from memory it
+ * would copy the whole document into its own buffer first.
+ */
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static int
+input_read_cb(void *ctx, char *buf, int len)
+{
+	struct reader *rd = ctx;
+	size_t n = len > 0 ? (size_t)len : 0;
+
+	if (n > rd->left)
+		n = rd->left;
+	memcpy(buf, rd->p, n);
+	rd->p += n;
+	rd->left -= n;
+	return (int)n;
+}
+
 static void
 parse_xml(struct feed_doc *doc, const char *buf, size_t len,
     const struct feed_parse_opts *o)
@@ -827,10 +1349,11 @@ parse_xml(struct feed_doc *doc, const char *buf, size_t len,
 	struct xml_errors xe = { .have = 0 };
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr x = NULL;
-	xmlNodePtr root, channel;
-	struct pctx c = { .o = o, .doc = doc };
-	size_t cap = 0;
+	xmlNodePtr root;
+	struct pctx c = { .o = o, .doc = doc, .xe = &xe };
+	struct reader rd;
 
+	keep_init(&c.keep, doc, o);
 	if (feed_input_prepare(&in, buf, len, o->content_type, INPUT_XML) < 0) {
 		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
 		return;
@@ -850,8 +1373,16 @@ parse_xml(struct feed_doc *doc, const char *buf, size_t len,
 		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
 		goto out;
 	}
+	/* items are read, and freed, as they close (see element_end_cb) */
+	c.sax_start = ctxt->sax->startElementNs;
+	c.sax_end = ctxt->sax->endElementNs;
+	ctxt->sax->startElementNs = element_start_cb;
+	ctxt->sax->endElementNs = element_end_cb;
+	ctxt->_private = &c;
 	xmlSetStructuredErrorFunc(&xe, xml_error_cb);
-	x = xmlCtxtReadMemory(ctxt, in.data, (int)in.len, o->base_url, "UTF-8",
+	rd.p = in.data;
+	rd.left = in.len;
+	x = xmlCtxtReadIO(ctxt, input_read_cb, NULL, &rd, o->base_url, NULL,
 	    feed_xml_options(XML_PARSE_RECOVER | XML_PARSE_NOCDATA |
 		XML_PARSE_IGNORE_ENC | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 		XML_PARSE_COMPACT));
@@ -880,7 +1411,7 @@ parse_xml(struct feed_doc *doc, const char *buf, size_t len,
 		not_a_feed(doc, &in, o, "an HTML page");
 		goto out;
 	}
-	doc->format = detect_format(root, &channel);
+	doc->format = c.format;
 	if (doc->format == FEED_FORMAT_UNKNOWN) {
 		char what[128];
 		snprintf(what, sizeof(what),
@@ -889,21 +1420,21 @@ parse_xml(struct feed_doc *doc, const char *buf, size_t len,
 		not_a_feed(doc, &in, o, what);
 		goto out;
 	}
-	c.root_ns = root->ns != NULL ? root->ns->href : NULL;
-	c.atom = doc->format == FEED_FORMAT_ATOM03 ||
-	    doc->format == FEED_FORMAT_ATOM10;
-	if (channel != NULL) {
-		parse_channel_meta(&c, channel);
-		if (walk_items(&c, channel, &cap) < 0)
-			goto oom;
-	}
-	/* RSS 0.9x and 1.0 put items next to the channel */
-	if (channel != root && walk_items(&c, root, &cap) < 0)
-		goto oom;
-	goto out;
-oom:
-	feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
+	/* what the end of the input left open, or a parser gave up on */
+	if (c.channel != NULL)
+		drain(&c, c.channel);
+	if (c.root_items)
+		drain(&c, root);
+	if (c.channel != NULL)
+		parse_channel_end(&c, c.channel);
+	if (c.failed || keep_finish(&c.keep) < 0)
+		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
 out:
+	if (doc->error != FEED_OK)
+		doc_drop_entries(doc);
+	free(c.alt_link);
+	free(c.dc_title);
+	keep_free(&c.keep);
 	if (x != NULL)
 		xmlFreeDoc(x);
 	if (ctxt != NULL)
@@ -913,208 +1444,31 @@ out:
 
 /* ---- shared post-processing ---- */
 
-struct idx {
-	size_t pos;
-	int64_t date;
-};
-
-static int
-idx_cmp_date(const void *a, const void *b)
-{
-	const struct idx *x = a, *y = b;
-
-	if (x->date != y->date)
-		return x->date < y->date ? 1 : -1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* Keep the newest max entries (document order kept among them). */
+/* JSON Feed entries arrive as one list; they are kept as XML ones are. */
 static void
-cap_entries(struct feed_doc *doc, size_t max)
+keep_json_entries(struct feed_doc *doc, const struct feed_parse_opts *o)
 {
-	size_t n = doc->nentries, dated = 0, out = 0;
-	struct idx *ix;
-	unsigned char *keep;
+	struct feed_entry *all = doc->entries;
+	size_t n = doc->nentries, i;
+	struct keep k;
 
-	if (n <= max)
-		return;
-	ix = malloc(n * sizeof(*ix));
-	keep = calloc(n, 1);
-	if (ix == NULL || keep == NULL) {
-		free(ix);
-		ix = NULL;
-		if (keep == NULL) {
-			/* no memory to choose: keep the first max */
-			for (size_t i = max; i < n; i++)
-				entry_free(&doc->entries[i]);
-			doc->ndropped += n - max;
-			doc->nentries = max;
-			return;
-		}
+	doc->entries = NULL;
+	doc->nentries = 0;
+	keep_init(&k, doc, o);
+	for (i = 0; i < n; i++)
+		if (keep_add(&k, &all[i]) < 0)
+			break;
+	if (i < n) {
+		while (++i < n)
+			entry_free(&all[i]);
+		doc_drop_entries(doc);
+		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
+	} else if (keep_finish(&k) < 0) {
+		doc_drop_entries(doc);
+		feed_doc_set_error(doc, FEED_ERR_MALFORMED, "out of memory");
 	}
-	for (size_t i = 0; ix != NULL && i < n; i++) {
-		struct feed_entry *e = &doc->entries[i];
-		ix[i].pos = i;
-		ix[i].date =
-		    e->published != FEED_NO_DATE ? e->published : e->updated;
-		if (ix[i].date != FEED_NO_DATE)
-			dated++;
-	}
-	/* without dates on all, document order is the best guess at age */
-	if (ix != NULL && dated == n)
-		qsort(ix, n, sizeof(*ix), idx_cmp_date);
-	for (size_t i = 0; i < max; i++)
-		keep[ix != NULL ? ix[i].pos : i] = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i])
-			doc->entries[out++] = doc->entries[i];
-		else
-			entry_free(&doc->entries[i]);
-	}
-	doc->ndropped += n - out;
-	doc->nentries = out;
-	free(ix);
-	free(keep);
-}
-
-struct idset {
-	uint64_t *hash; /* 0 = empty slot */
-	size_t *pos;
-	size_t cap;
-};
-
-/* The position of the kept entry with this id, or -1 after adding it. */
-static long
-idset_check_add(
-    struct idset *s, const struct feed_doc *doc, const char *id, size_t pos)
-{
-	uint64_t h = feed_fnv1a(FEED_FNV_INIT, id, strlen(id)) | 1;
-	size_t slot = (size_t)(h & (s->cap - 1));
-
-	while (s->hash[slot] != 0) {
-		if (s->hash[slot] == h &&
-		    strcmp(doc->entries[s->pos[slot]].id, id) == 0)
-			return (long)s->pos[slot];
-		slot = (slot + 1) & (s->cap - 1);
-	}
-	s->hash[slot] = h;
-	s->pos[slot] = pos;
-	return -1;
-}
-
-/*
- * A derived id made unique by title, date, content and, for entries equal in
- * all of those, the occurrence number: "h:" + FNV-1a 64.
- */
-static char *
-link_title_id(const struct feed_entry *e, unsigned occurrence)
-{
-	char date[32] = "", *nid;
-	int64_t t = e->published != FEED_NO_DATE ? e->published : e->updated;
-	uint64_t h = FEED_FNV_INIT, c = feed_entry_content_hash(e);
-
-	if (t != FEED_NO_DATE)
-		feed_date_format(t, date, sizeof(date));
-	if (e->link != NULL)
-		h = feed_fnv1a(h, e->link, strlen(e->link));
-	h = feed_fnv1a(h, "", 1);
-	if (e->title != NULL)
-		h = feed_fnv1a(h, e->title, strlen(e->title));
-	h = feed_fnv1a(h, "\n", 1);
-	h = feed_fnv1a(h, date, strlen(date));
-	h = feed_fnv1a(h, &c, sizeof(c));
-	if (occurrence > 0)
-		h = feed_fnv1a(h, &occurrence, sizeof(occurrence));
-	nid = malloc(24);
-	if (nid != NULL)
-		snprintf(nid, 24, "h:%016llx", (unsigned long long)h);
-	return nid;
-}
-
-/*
- * One event per item: a repeated guid drops the later entry.  Entries
- * without a guid may share a derived id (a feed pointing every item at its
- * home page), so a repeated derived id becomes a hash of what the entry
- * shows (see link_title_id); those are kept.
- */
-static void
-dedup_entries(struct feed_doc *doc)
-{
-	struct idset s;
-	size_t n = doc->nentries, out = 0;
-
-	s.cap = 16;
-	while (s.cap < n * 2)
-		s.cap *= 2;
-	s.hash = calloc(s.cap, sizeof(*s.hash));
-	s.pos = calloc(s.cap, sizeof(*s.pos));
-	if (s.hash == NULL || s.pos == NULL)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		struct feed_entry *e = &doc->entries[i];
-		long prev;
-
-		if (out != i) {
-			doc->entries[out] = *e;
-			e = &doc->entries[out];
-		}
-		prev = idset_check_add(&s, doc, e->id, out);
-		/* bounded: a flood of equal entries costs at most 64 tries */
-		for (unsigned k = 0;
-		     prev >= 0 && e->id_source != FEED_ID_GUID && k < 64; k++) {
-			char *nid = link_title_id(e, k);
-			if (nid == NULL)
-				break;
-			free(e->id);
-			e->id = nid;
-			e->id_source = FEED_ID_HASH;
-			prev = idset_check_add(&s, doc, e->id, out);
-		}
-		if (prev >= 0) {
-			entry_free(e);
-			doc->nduplicates++;
-			continue;
-		}
-		out++;
-	}
-	doc->nentries = out;
-out:
-	free(s.hash);
-	free(s.pos);
-}
-
-static void
-finish_entries(struct feed_doc *doc, const struct feed_parse_opts *o)
-{
-	int64_t now = o->now ? o->now : (int64_t)time(NULL);
-
-	if (doc->title != NULL)
-		feed_str_truncate(doc->title, o->max_title_len);
-	for (size_t i = 0; i < doc->nentries; i++) {
-		struct feed_entry *e = &doc->entries[i];
-		feed_str_truncate(e->title, o->max_title_len);
-		feed_str_truncate(e->author, o->max_title_len);
-		if (o->clamp_future) {
-			if (e->published != FEED_NO_DATE &&
-			    e->published > now + 86400)
-				e->published = now;
-			if (e->updated != FEED_NO_DATE &&
-			    e->updated > now + 86400)
-				e->updated = now;
-		}
-		if (e->id != NULL && e->id[0] == '\0') {
-			free(e->id);
-			e->id = NULL;
-		}
-		if (feed_entry_derive_id(e, o->max_url_len) < 0) {
-			feed_doc_set_error(
-			    doc, FEED_ERR_MALFORMED, "out of memory");
-			return;
-		}
-	}
-	dedup_entries(doc);
-	if (o->max_entries > 0)
-		cap_entries(doc, o->max_entries);
+	free(all);
+	keep_free(&k);
 }
 
 static int
@@ -1188,12 +1542,15 @@ feed_parse_buf(const char *buf, size_t len, const struct feed_parse_opts *opts)
 		goto out;
 	}
 	if (looks_like_json(
-		(const unsigned char *)buf, len, opts->content_type))
+		(const unsigned char *)buf, len, opts->content_type)) {
 		feed_parse_json(doc, buf, len, opts);
-	else
+		if (doc->error == FEED_OK)
+			keep_json_entries(doc, opts);
+	} else {
 		parse_xml(doc, buf, len, opts);
-	if (doc->error == FEED_OK)
-		finish_entries(doc, opts);
+	}
+	if (doc->error == FEED_OK && doc->title != NULL)
+		feed_str_truncate(doc->title, opts->max_title_len);
 out:
 	free(loc);
 	return doc;
