@@ -1005,6 +1005,7 @@ main(void)
 	feeds_init();
 	srunner_add_suite(sr, date_suite());
 	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, stream_suite());
 	srunner_add_suite(sr, text_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

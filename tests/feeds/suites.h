@@ -6,6 +6,7 @@
 
 Suite *date_suite(void);
 Suite *hostile_suite(void);
+Suite *stream_suite(void);
 Suite *text_suite(void);
 
 #endif
