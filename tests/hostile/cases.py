@@ -774,9 +774,7 @@ def raw_rss(items_xml):
 
 
 @case(28, "Feed with 100k items; then 300 new relevant items at once",
-      "First 500 newest; bounded memory; no webhook burst (rate limit + flood alert)",
-      gap="feeds/parse: the whole document becomes a libxml2 tree and all 100k entries are built before the "
-          "newest 500 are kept (65-95 MB peak for a 5 MB feed); no reader")
+      "First 500 newest; bounded memory; no webhook burst (rate limit + flood alert)")
 def row28(c):
     c.route("hook", hs.response(200, "ok", content_type="text/plain"))
     serve(c, "big.xml", raw_rss(tiny_items(100000)))
@@ -786,13 +784,14 @@ def row28(c):
     g = c.growth_mb()
     c.note("100k items: kept %d; RSS growth %.1f MB" % (f["items"], g))
     problems = []
-    # A 5 MB document whose entries are mostly dropped: a reader keeps this
-    # to a few MB; 48 MB is generous.
-    if suite.ASAN:
-        # Redzones and quarantine swamp the figure: the gap is not visible.
-        c.gap_untested = "peak RSS is not comparable under ASan"
-    elif g >= 48:
-        problems.append("parsing 100k items grew RSS by %.0f MB (all entries are built before the cap)" % g)
+    # The parser reads each item as it closes and frees it, and holds at
+    # most 3 x 500 entries: what grows is the body, its decoded copy and the
+    # ids seen, about 9 MB.  The tree of all 100k items grew it by 65-96 MB.
+    if suite.ASAN or getattr(suite, "WRAPPER", None):
+        # Quarantine (or memcheck) keeps what was freed: the figure means little.
+        c.note("RSS growth not judged under ASan or memcheck")
+    elif g >= 20:
+        problems.append("parsing 100k items grew RSS by %.1f MB (limit 20 MB)" % g)
     # 300 new items about the story on top of the old ones: under the 80 %
     # churn threshold, so they are news, and a flood.
     new = "".join("<item><guid>n%d</guid><title>%s</title><link>http://127.0.0.1:9/n%d</link>"
