@@ -11,43 +11,44 @@
 #include "util.h"
 
 /* Sizes and caps that keep one article's cost flat. */
-#define SET_SLOTS 16384u
+#define SET_SLOTS 4096u
 #define NEAREST 3      /* known sentences a new one is compared with */
 #define DF_SCAN_MAX 48 /* longer posting lists rank nothing */
 #define FIG_SCAN_MAX 8 /* newest known figures compared per noun */
 #define RANK_WORDS 8   /* rarest words used to find neighbours */
-#define CORE_MAX 8     /* senses of a word compared */
-#define HYPER_MAX 4    /* hypernyms of a word compared */
+_Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
+    "the neighbour map holds every candidate at half load");
 
 /* Decision weights. */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
 #define UNC_SHARE 0.3
 #define UNC_WEIGHT 0.4 /* units per unit of uncovered specificity */
 
-#define TAG_STEM 0x80000000u
-#define TAG_HYPER 0x40000000u
-
 /* --- a set keyed by 32-bit values, cleared in O(1) by a generation --- */
 
+/*
+ * One sentence's neighbours put a few hundred keys in the set: it starts at
+ * SET_SLOTS (small enough to stay in L1 with key and generation side by
+ * side) and doubles, rehashing the live keys, when it is half full.
+ */
 static int
 set_prepare(struct knowledge *k)
 {
-	if (k->set_keys == NULL) {
-		k->set_keys = calloc(SET_SLOTS, sizeof(*k->set_keys));
-		k->set_gen = calloc(SET_SLOTS, sizeof(*k->set_gen));
-		if (k->set_keys == NULL || k->set_gen == NULL)
+	if (k->set == NULL) {
+		k->set = calloc(SET_SLOTS, sizeof(*k->set));
+		if (k->set == NULL)
 			return -1;
-		k->set_slots = 0;
+		k->set_mask = SET_SLOTS - 1;
 	}
 	if (++k->gen == 0) {
-		memset(k->set_gen, 0, SET_SLOTS * sizeof(*k->set_gen));
+		memset(k->set, 0, (k->set_mask + 1) * sizeof(*k->set));
 		k->gen = 1;
 	}
-	k->set_slots = 0;
+	k->set_n = 0;
 	return 0;
 }
 
-static uint32_t
+static inline uint32_t
 set_hash(uint32_t x)
 {
 	x ^= x >> 16;
@@ -56,50 +57,66 @@ set_hash(uint32_t x)
 	return x;
 }
 
-static void
+/* Rare (a sentence with hundreds of rare words): kept out of set_add. */
+static __attribute__((noinline, cold)) void
+set_grow(struct knowledge *k)
+{
+	struct set_slot *ns, *os = k->set;
+	uint32_t omask = k->set_mask, mask = omask * 2 + 1, i, j;
+
+	ns = calloc((size_t)mask + 1, sizeof(*ns));
+	if (ns == NULL)
+		return; /* keep the full set: further keys are dropped */
+	for (i = 0; i <= omask; i++) {
+		if (os[i].gen != k->gen)
+			continue;
+		for (j = set_hash(os[i].key) & mask; ns[j].gen == k->gen;
+		     j = (j + 1) & mask)
+			;
+		ns[j] = os[i];
+	}
+	free(os);
+	k->set = ns;
+	k->set_mask = mask;
+}
+
+static inline void
 set_add(struct knowledge *k, uint32_t key)
 {
-	uint32_t i;
+	struct set_slot *sl;
+	uint32_t i, mask;
 
-	if (k->set_slots >= SET_SLOTS / 2)
-		return;
-	for (i = set_hash(key) & (SET_SLOTS - 1); k->set_gen[i] == k->gen;
-	     i = (i + 1) & (SET_SLOTS - 1))
-		if (k->set_keys[i] == key)
+	if (k->set_n * 2 >= k->set_mask + 1) {
+		set_grow(k);
+		if (k->set_n * 2 >= k->set_mask + 1)
 			return;
-	k->set_gen[i] = k->gen;
-	k->set_keys[i] = key;
-	k->set_slots++;
+	}
+	mask = k->set_mask;
+	for (i = set_hash(key) & mask;; i = (i + 1) & mask) {
+		sl = &k->set[i];
+		if (sl->gen != k->gen)
+			break;
+		if (sl->key == key)
+			return;
+	}
+	sl->gen = k->gen;
+	sl->key = key;
+	k->set_n++;
 }
 
-static int
+static inline int
 set_has(const struct knowledge *k, uint32_t key)
 {
-	uint32_t i;
+	const struct set_slot *sl;
+	uint32_t i, mask = k->set_mask;
 
-	for (i = set_hash(key) & (SET_SLOTS - 1); k->set_gen[i] == k->gen;
-	     i = (i + 1) & (SET_SLOTS - 1))
-		if (k->set_keys[i] == key)
+	for (i = set_hash(key) & mask;; i = (i + 1) & mask) {
+		sl = &k->set[i];
+		if (sl->gen != k->gen)
+			return 0;
+		if (sl->key == key)
 			return 1;
-	return 0;
-}
-
-static void
-set_add_word(struct knowledge *k, uint32_t wid)
-{
-	const struct lex_word *w = lexicon_get(k->lx, wid);
-	const uint32_t *con = lexicon_concepts(k->lx, w);
-	uint32_t j;
-
-	set_add(k, TAG_STEM | w->stem);
-	/* common words (say, use, make) cover little by synonymy */
-	if (w->spec < 0.35f)
-		return;
-	/* the first senses are the frequent ones; rare senses over-match */
-	for (j = 0; j < w->ncore && j < CORE_MAX; j++)
-		set_add(k, con[j]);
-	for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
-		set_add(k, TAG_HYPER | con[w->ncore + j]);
+	}
 }
 
 /* How well the words in the set cover word wid: 1 same stem, 0.9 synonym, 0.7
@@ -125,20 +142,31 @@ set_cover(const struct knowledge *k, uint32_t wid)
 	return 0.0;
 }
 
-/* Coverage of a word by the whole knowledge. */
+/* Coverage of a word by the whole knowledge, cached per word until the
+ * knowledge changes. */
 static double
-global_cover(const struct knowledge *k, uint32_t wid)
+global_cover(struct knowledge *k, uint32_t wid)
 {
-	const struct lex_word *w = lexicon_get(k->lx, wid);
-	const uint32_t *con = lexicon_concepts(k->lx, w);
+	static const double cover[3] = { 0.0, 0.3, 0.4 };
+	const struct lex_word *w;
+	const uint32_t *con;
 	uint32_t j;
+	uint8_t code = 0;
 
+	if (wid < k->word_cap && k->wcov_gen[wid] == k->info_gen)
+		return cover[k->wcov[wid]];
+	w = lexicon_get(k->lx, wid);
+	con = lexicon_concepts(k->lx, w);
 	if (knowledge_stem_list(k, w->stem) != NULL)
-		return 0.4;
-	for (j = 0; j < w->ncore; j++)
+		code = 2;
+	for (j = 0; code == 0 && j < w->ncore; j++)
 		if (u32map_get(&k->con_df, con[j] + 1))
-			return 0.3;
-	return 0.0;
+			code = 1;
+	if (wid < k->word_cap) {
+		k->wcov[wid] = code;
+		k->wcov_gen[wid] = k->info_gen;
+	}
+	return cover[code];
 }
 
 /* --- result building --- */
@@ -270,14 +298,47 @@ static const char *const furniture[] = { "read more", "subscribe", "sign up",
 	"contact us", "privacy policy", "reuters/", "ap photo", "afp via",
 	"file photo" };
 
+/*
+ * Does the lowered text hold a furniture phrase?  One pass over it: only
+ * positions whose two bytes start some phrase (a bitmap of byte pairs made
+ * once per knowledge) are compared, instead of a strstr per phrase.
+ */
 static int
-is_furniture(const struct knowledge *k, const struct doc *d,
-    const struct sentence *s, const struct units *u)
+furniture_in(struct knowledge *k, const char *low)
+{
+	size_t n = strlen(low), i, f;
+	unsigned pair;
+
+	if (!k->furn_ready) {
+		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++) {
+			pair = (unsigned char)furniture[f][0] << 8 |
+			    (unsigned char)furniture[f][1];
+			k->furn_pair[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+			k->furn_len[f] = (uint8_t)strlen(furniture[f]);
+		}
+		k->furn_ready = 1;
+	}
+	for (i = 0; i + 1 < n; i++) {
+		pair = (unsigned char)low[i] << 8 | (unsigned char)low[i + 1];
+		if (!(k->furn_pair[pair >> 3] & (1u << (pair & 7))))
+			continue;
+		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++)
+			if (furniture[f][0] == low[i] &&
+			    furniture[f][1] == low[i + 1] &&
+			    i + k->furn_len[f] <= n &&
+			    memcmp(low + i, furniture[f], k->furn_len[f]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static int
+is_furniture(struct knowledge *k, const struct doc *d, const struct sentence *s,
+    const struct units *u)
 {
 	uint32_t i, words = 0, caps = 0;
 	const struct token *t;
 	char low[512];
-	size_t f;
 
 	for (i = s->tok_begin; i < s->tok_end; i++) {
 		t = &d->toks[i];
@@ -296,9 +357,8 @@ is_furniture(const struct knowledge *k, const struct doc *d,
 			    (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
 		}
 		low[s->len] = '\0';
-		for (f = 0; f < SW_ARRAY_SIZE(furniture); f++)
-			if (strstr(low, furniture[f]) != NULL)
-				return 1;
+		if (furniture_in(k, low))
+			return 1;
 	}
 	/* bylines and headings: no final punctuation, title case, short */
 	if ((s->flags & SF_NOTERM) && !(s->flags & SF_BULLET) &&
@@ -432,19 +492,25 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 		/* the newest figures hold the current values */
 		j = list->n > FIG_SCAN_MAX ? list->n - FIG_SCAN_MAX : 0;
 		for (; j < list->n; j++) {
-			struct kfig *kf = &k->figs[list->v[j]];
-			if (kf->mark == k->fig_gen)
+			/* the hot fields first: most candidates stop there,
+			 * and the full record stays out of the cache */
+			struct kfig_hot *hot = &k->fighot[list->v[j]];
+			struct kfig *kf;
+			if (hot->mark == k->fig_gen)
 				continue;
-			kf->mark = k->fig_gen;
-			if (!kinds_compatible(kf->f.kind, nf->kind))
+			hot->mark = k->fig_gen;
+			if (!kinds_compatible(
+				(enum fig_kind)hot->kind, nf->kind))
 				continue;
-			same_value = figures_same_value(nf, &kf->f);
+			same_value = figures_values_match(nf->value,
+			    nf->precision, hot->value, hot->precision);
 			if (same_value && same != NULL)
 				continue;
 			/* found through a context word: only a repeat of the
 			 * same value is of interest */
 			if (!same_value && i >= nf->nhead)
 				continue;
+			kf = &k->figs[list->v[j]];
 			sc = subject_score(k, kf, &hh, same_value);
 			if (same_value) {
 				if (sc >= 0.5 || nf->nhead == 0)
@@ -577,24 +643,15 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	const struct lex_word *w;
 	struct vec32 *list, *lists[RANK_WORDS];
 	float specs[RANK_WORDS];
-	uint32_t i, j, sid;
+	uint32_t i, j, sid, a;
 	size_t t;
 	double sc;
 	int m, q, nr;
 
 	*ntop = 0;
-	if (k->acccap < k->nsents) {
-		float *na = realloc(k->acc, k->nsents * 2 * sizeof(*na));
-		uint32_t *nt = realloc(k->touched, k->nsents * 2 * sizeof(*nt));
-		if (na != NULL)
-			k->acc = na;
-		if (nt != NULL)
-			k->touched = nt;
-		if (na == NULL || nt == NULL)
-			return;
-		memset(k->acc + k->acccap, 0,
-		    (k->nsents * 2 - k->acccap) * sizeof(*na));
-		k->acccap = k->nsents * 2;
+	if (++k->acc_gen == 0) {
+		memset(k->acc, 0, sizeof(k->acc));
+		k->acc_gen = 1;
 	}
 	k->ntouched = 0;
 	/* rank by the rarest words only: they find the sentences that matter */
@@ -622,16 +679,30 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 		 * still count */
 		m = list->n > DF_SCAN_MAX ? 16 : (int)list->n;
 		for (j = 0; j < (uint32_t)m; j++) {
+			struct acc_slot *as;
 			sid = list->v[j];
-			if (k->acc[sid] == 0.0f)
-				k->touched[k->ntouched++] = sid;
-			k->acc[sid] += specs[i];
+			/* a small map, not an array over every known
+			 * sentence: it stays in L1 however much is known */
+			for (a = set_hash(sid) & (ACC_SLOTS - 1);;
+			     a = (a + 1) & (ACC_SLOTS - 1)) {
+				as = &k->acc[a];
+				if (as->gen != k->acc_gen) {
+					as->gen = k->acc_gen;
+					as->sid = sid;
+					as->acc = 0.0f;
+					k->touched[k->ntouched++] = (uint16_t)a;
+					break;
+				}
+				if (as->sid == sid)
+					break;
+			}
+			as->acc += specs[i];
 		}
 	}
 	for (t = 0; t < k->ntouched; t++) {
-		sid = k->touched[t];
-		sc = k->acc[sid] / (1.0 + 0.02 * k->snw[sid]);
-		k->acc[sid] = 0.0f;
+		const struct acc_slot *as = &k->acc[k->touched[t]];
+		sid = as->sid;
+		sc = as->acc / (1.0 + 0.02 * k->snw[sid]);
 		for (q = *ntop; q > 0 && topsc[q - 1] < sc; q--)
 			if (q < NEAREST) {
 				top[q] = top[q - 1];
@@ -646,14 +717,26 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	}
 }
 
+/* Append "; kind:text" to why (it is on the path of every new claim: no
+ * printf). */
 static void
 why_add(char *why, size_t sz, const char *kind, const char *s, size_t n)
 {
-	size_t l = strlen(why);
+	size_t l = strlen(why), kl = strlen(kind);
+	const char *nul = memchr(s, '\0', n);
 
-	if (l + strlen(kind) + n + 4 >= sz)
+	if (l + kl + n + 4 >= sz)
 		return;
-	snprintf(why + l, sz - l, "%s%s:%.*s", l ? "; " : "", kind, (int)n, s);
+	if (nul != NULL)
+		n = (size_t)(nul - s);
+	if (l) {
+		memcpy(why + l, "; ", 2);
+		l += 2;
+	}
+	memcpy(why + l, kind, kl);
+	why[l + kl] = ':';
+	memcpy(why + l + kl + 1, s, n);
+	why[l + kl + 1 + n] = '\0';
 }
 
 /* Is entity e an acronym spelled out by capitalised words in the same sentence?
@@ -775,9 +858,12 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	nearest_sentences(k, u, top, topsc, &ntop);
 	if (set_prepare(k) == -1)
 		return -1;
-	for (i = 0; i < (uint32_t)ntop; i++)
-		for (j = 0; j < k->sents[top[i]].nwords; j++)
-			set_add_word(k, k->sents[top[i]].words[j]);
+	for (i = 0; i < (uint32_t)ntop; i++) {
+		const struct ksent *ks = &k->sents[top[i]];
+		const uint32_t *key = k->keys.v + ks->keys;
+		for (j = 0; j < ks->nkeys; j++)
+			set_add(k, key[j]);
+	}
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
 		c = set_cover(k, u->words[i]);
@@ -918,7 +1004,8 @@ claims_analyze(
 	}
 	if (doc_parse(&k->doc, k->lx, body, len) == -1)
 		goto fail;
-	if (knowledge_stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
+	if (knowledge_stem_arrays(k, lexicon_intern_limit(k->lx)) == -1 ||
+	    knowledge_word_arrays(k, lexicon_word_limit(k->lx)) == -1)
 		goto fail;
 	if (++k->rel_gen == 0) {
 		memset(k->stem_seen, 0, k->stem_cap * sizeof(*k->stem_seen));

@@ -32,14 +32,40 @@ struct units {
 	int quote, attributed, negated;
 };
 
+/* Cover keys: what a known sentence's words offer to coverage. */
+#define TAG_STEM 0x80000000u  /* | stem id */
+#define TAG_HYPER 0x40000000u /* | a hypernym concept */
+#define CORE_MAX 8	      /* senses of a word compared */
+#define HYPER_MAX 4	      /* hypernyms of a word compared */
+
 /* A known sentence. */
 struct ksent {
 	char *text;
-	uint32_t *words; /* distinct content word ids */
-	uint32_t *ents;	 /* entity keys */
-	uint16_t nwords, nents;
+	uint32_t keys;	  /* offset of its cover keys in knowledge.keys */
 	uint32_t learned; /* index + 1 into the learned items; 0: baseline */
+	uint16_t nkeys;
 	uint8_t borrowed; /* text belongs to the learned item */
+};
+
+/* The figures of a known figure that most comparisons stop at. */
+struct kfig_hot {
+	double value, precision;
+	uint32_t mark; /* generation of the last look at it */
+	uint8_t kind;
+};
+
+/* Candidate neighbours of one sentence: at most RANK_WORDS posting lists of
+ * at most DF_SCAN_MAX sentences (8 x 48), in a map twice as large. */
+#define ACC_SLOTS 1024u
+
+struct acc_slot {
+	uint32_t sid, gen;
+	float acc;
+};
+
+/* One slot of the scratch set. */
+struct set_slot {
+	uint32_t key, gen;
 };
 
 /* A known figure. */
@@ -47,8 +73,7 @@ struct kfig {
 	struct figure f;
 	char *text; /* as written */
 	uint32_t sent;
-	uint32_t seq;  /* later figures supersede earlier ones */
-	uint32_t mark; /* generation of the last look at it */
+	uint32_t seq; /* later figures supersede earlier ones */
 	uint32_t
 	    ctx_stem[FIG_MAX_CTX]; /* stems of f.ctx, for quick comparison */
 };
@@ -65,7 +90,9 @@ struct knowledge {
 	struct ksent *sents;
 	uint8_t *snw; /* content words per sentence, packed for ranking */
 	size_t nsents, sentcap;
+	struct vec32 keys; /* every sentence's sorted cover keys */
 	struct kfig *figs;
+	struct kfig_hot *fighot; /* parallel to figs */
 	size_t nfigs, figcap;
 	struct vec32 *lists; /* posting lists, referenced from the maps */
 	size_t nlists, listcap;
@@ -86,16 +113,14 @@ struct knowledge {
 	size_t nlearned, learnedcap;
 	uint64_t next_id;
 	/* scratch for analysis */
-	float *acc;
-	size_t acccap;
-	uint32_t *touched;
-	size_t ntouched, touchedcap;
+	struct acc_slot acc[ACC_SLOTS]; /* neighbour scores, by sentence */
+	uint16_t touched[ACC_SLOTS];
+	uint32_t ntouched, acc_gen;
 	struct doc doc;
 	struct figure *figbuf;
 	size_t nfigbuf, figbufcap;
-	uint32_t *set_keys; /* generation-tagged set for coverage */
-	uint32_t *set_gen;
-	uint32_t set_slots, gen;
+	struct set_slot *set; /* generation-tagged set for coverage */
+	uint32_t set_mask, set_n, gen;
 	uint32_t fig_gen;
 	/* per stem id, dense: seen in this article, and relevance info */
 	uint32_t *stem_seen, *stem_info_gen;
@@ -103,10 +128,26 @@ struct knowledge {
 	uint8_t *stem_info;
 	uint32_t stem_cap, rel_gen;
 	uint32_t info_gen; /* bumped whenever the knowledge changes */
+	/* per stem, dense: seen in this sentence's units */
+	uint32_t *stem_unit, unit_gen;
+	/* per word id, dense: global_cover cached while wcov_gen == info_gen */
+	uint32_t *wcov_gen;
+	uint8_t *wcov;
+	uint32_t word_cap;
+	/* the byte pairs that open furniture phrases, a bitmap; their lengths
+	 */
+	uint8_t furn_pair[8192];
+	uint8_t furn_len[64];
+	int furn_ready;
 };
 
 /* Make room for stem ids below limit in the per-stem arrays; 0/-1. */
 int knowledge_stem_arrays(struct knowledge *k, uint32_t limit);
+/* Make room for word ids below limit in the per-word arrays; 0/-1. */
+int knowledge_word_arrays(struct knowledge *k, uint32_t limit);
+/* Mark the knowledge changed: cached facts about stems and words are stale.
+ */
+void knowledge_changed(struct knowledge *k);
 
 /* The sentences holding a stem (its length is the stem's df), or NULL. */
 static inline struct vec32 *

@@ -106,18 +106,12 @@ static int
 word_eq(const struct doc *d, struct lexicon *lx, uint32_t i, uint32_t te,
     const char *w)
 {
-	return i < te && strcmp(tok_word(d, lx, i), w) == 0;
-}
+	const char *t;
 
-static double
-mag_lookup(const struct magword *t, size_t n, const char *w)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(t[i].w, w) == 0)
-			return t[i].v;
-	return 0;
+	if (i >= te)
+		return 0;
+	t = tok_word(d, lx, i);
+	return t[0] == w[0] && strcmp(t, w) == 0;
 }
 
 static int
@@ -163,22 +157,61 @@ parse_digits(const char *s, size_t n, double *prec)
 	return v;
 }
 
-int
-figures_word_is_numeric(const char *w)
+static size_t
+mag_index(const struct magword *t, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].w, w) == 0)
+			return i + 1;
+	return 0;
+}
+
+void
+figures_word_info(const char *w, struct fig_word *fw)
 {
 	static const char *const extra[] = { "a", "an", "one", "percent", "pct",
 		"per", "cent", "fold", "times" };
 	size_t k;
 
+	memset(fw, 0, sizeof(*fw));
 	for (k = 0; k < SW_ARRAY_SIZE(numwords); k++)
-		if (strcmp(numwords[k].w, w) == 0)
-			return 1;
-	return mag_lookup(magwords, SW_ARRAY_SIZE(magwords), w) != 0 ||
-	    mag_lookup(vaguewords, SW_ARRAY_SIZE(vaguewords), w) != 0 ||
-	    mag_lookup(dataunits, SW_ARRAY_SIZE(dataunits), w) != 0 ||
-	    list_has(durwords, SW_ARRAY_SIZE(durwords), w) ||
-	    list_has(moneywords, SW_ARRAY_SIZE(moneywords), w) ||
-	    list_has(extra, SW_ARRAY_SIZE(extra), w);
+		if (strcmp(numwords[k].w, w) == 0) {
+			fw->num = (uint8_t)(k + 1);
+			break;
+		}
+	fw->mag = (uint8_t)mag_index(magwords, SW_ARRAY_SIZE(magwords), w);
+	fw->vague =
+	    (uint8_t)mag_index(vaguewords, SW_ARRAY_SIZE(vaguewords), w);
+	fw->data = (uint8_t)mag_index(dataunits, SW_ARRAY_SIZE(dataunits), w);
+	if (list_has(durwords, SW_ARRAY_SIZE(durwords), w))
+		fw->bits |= FW_DURATION;
+	if (list_has(moneywords, SW_ARRAY_SIZE(moneywords), w))
+		fw->bits |= FW_MONEY;
+	if (strcmp(w, "a") == 0 || strcmp(w, "one") == 0)
+		fw->bits |= FW_UNIT_ONE;
+	if (fw->num || fw->mag || fw->vague || fw->data || fw->bits ||
+	    list_has(extra, SW_ARRAY_SIZE(extra), w))
+		fw->bits |= FW_NUMERIC;
+}
+
+int
+figures_word_is_numeric(const char *w)
+{
+	struct fig_word fw;
+
+	figures_word_info(w, &fw);
+	return (fw.bits & FW_NUMERIC) != 0;
+}
+
+/* The figure record of token i, or NULL when it is not a word. */
+static const struct fig_word *
+tok_fw(const struct doc *d, struct lexicon *lx, uint32_t i, uint32_t te)
+{
+	if (i >= te || d->toks[i].kind != TOK_WORD || d->toks[i].word == 0)
+		return NULL;
+	return &lexicon_get(lx, d->toks[i].word)->fig;
 }
 
 static int
@@ -390,7 +423,7 @@ is_year_token(const struct doc *d, struct lexicon *lx, uint32_t i, uint32_t te)
 	nx = tok_word(d, lx, i + 1);
 	if (i + 1 < te && is_content(d, lx, i + 1) && strlen(nx) > 3 &&
 	    nx[strlen(nx) - 1] == 's' &&
-	    !list_has(durwords, SW_ARRAY_SIZE(durwords), nx))
+	    !(lexicon_get(lx, d->toks[i + 1].word)->fig.bits & FW_DURATION))
 		return 0;
 	return 1;
 }
@@ -401,7 +434,7 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 {
 	struct figure f;
 	uint32_t i, j;
-	size_t k;
+	const struct fig_word *fw;
 	double v, prec, mag;
 	int added = 0;
 	const char *w;
@@ -416,6 +449,14 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			i = f.tok_end - 1;
 			continue;
 		}
+		/* only these can start a figure */
+		if (!(t->kind == TOK_NUM ||
+			(t->kind == TOK_WORD && t->word != 0 &&
+			    (lexicon_get(lx, t->word)->flags & LEXW_NUMERIC)) ||
+			(t->kind == TOK_PUNCT &&
+			    (t->ch == '$' || t->ch == P_EURO ||
+				t->ch == P_POUND))))
+			continue;
 		memset(&f, 0, sizeof(f));
 		f.tok_begin = i;
 		f.tok_end = i + 1;
@@ -467,40 +508,41 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			if (!(lexicon_get(lx, t->word)->flags & LEXW_NUMERIC))
 				continue;
 			w = lexicon_word_text(lx, t->word);
+			fw = &lexicon_get(lx, t->word)->fig;
 			v = 0;
-			for (k = 0; k < SW_ARRAY_SIZE(numwords); k++)
-				if (strcmp(numwords[k].w, w) == 0) {
-					v = numwords[k].v;
-					f.kind = numwords[k].ordinal
-					    ? FIG_ORDINAL
-					    : FIG_COUNT;
-					break;
-				}
+			if (fw->num) {
+				v = numwords[fw->num - 1].v;
+				f.kind = numwords[fw->num - 1].ordinal
+				    ? FIG_ORDINAL
+				    : FIG_COUNT;
+			}
 			/* "twenty-five" */
 			if (v >= 20 && v < 100 && i + 2 < te &&
 			    d->toks[i + 1].kind == TOK_PUNCT &&
 			    d->toks[i + 1].ch == '-') {
-				const char *w2 = tok_word(d, lx, i + 2);
-				for (k = 0; k < 8; k++)
-					if (strcmp(numwords[k].w, w2) == 0) {
-						v += numwords[k].v;
-						f.tok_end = i + 3;
-					}
+				const struct fig_word *fw2 =
+				    tok_fw(d, lx, i + 2, d->ntok);
+				if (fw2 != NULL && fw2->num >= 1 &&
+				    fw2->num <= 8) {
+					v += numwords[fw2->num - 1].v;
+					f.tok_end = i + 3;
+				}
 			}
 			mag = 0;
-			if (v == 0 &&
-			    (strcmp(w, "a") == 0 || strcmp(w, "one") == 0) &&
-			    i + 1 < te) {
-				mag = mag_lookup(
-				    magwords, 4, tok_word(d, lx, i + 1));
-				if (mag != 0) {
+			if (v == 0 && (fw->bits & FW_UNIT_ONE) && i + 1 < te) {
+				/* "a million": thousand to trillion only */
+				const struct fig_word *fwn =
+				    tok_fw(d, lx, i + 1, d->ntok);
+				if (fwn != NULL && fwn->mag >= 1 &&
+				    fwn->mag <= 4) {
+					mag = magwords[fwn->mag - 1].v;
 					v = 1;
 					f.kind = FIG_COUNT;
 				}
 			}
 			if (v == 0) {
-				mag = mag_lookup(
-				    vaguewords, SW_ARRAY_SIZE(vaguewords), w);
+				mag =
+				    fw->vague ? vaguewords[fw->vague - 1].v : 0;
 				if (mag == 0 ||
 				    !word_eq(d, lx, i + 1, te, "of"))
 					continue;
@@ -532,18 +574,18 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			continue;
 		/* magnitude, unit, percent, multiplier after the number */
 		j = f.tok_end;
-		if (j < te && d->toks[j].kind == TOK_WORD) {
-			mag = mag_lookup(magwords, SW_ARRAY_SIZE(magwords),
-			    tok_word(d, lx, j));
-			if (mag != 0 &&
-			    (mag >= 1e6 || d->toks[j].flags & TF_SPACE ||
-				j == f.tok_end)) {
+		fw = tok_fw(d, lx, j, te);
+		if (fw != NULL && fw->mag) {
+			mag = magwords[fw->mag - 1].v;
+			if (mag >= 1e6 || d->toks[j].flags & TF_SPACE ||
+			    j == f.tok_end) {
 				if (prec >= 1)
 					prec = mag;
 				else
 					prec *= mag;
 				v *= mag;
 				j++;
+				fw = tok_fw(d, lx, j, te);
 			}
 		}
 		if (f.kind == FIG_ORDINAL)
@@ -568,22 +610,17 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 		    word_eq(d, lx, j, te, "times")) {
 			f.kind = FIG_MULTIPLIER;
 			j++;
-		} else if (j < te && d->toks[j].kind == TOK_WORD &&
-		    (mag = mag_lookup(dataunits, SW_ARRAY_SIZE(dataunits),
-			 tok_word(d, lx, j))) != 0) {
+		} else if (fw != NULL && fw->data) {
+			mag = dataunits[fw->data - 1].v;
 			f.kind = FIG_DATA;
 			v *= mag;
 			prec *= mag;
 			j++;
-		} else if (j < te && d->toks[j].kind == TOK_WORD &&
-		    list_has(moneywords, SW_ARRAY_SIZE(moneywords),
-			tok_word(d, lx, j))) {
+		} else if (fw != NULL && (fw->bits & FW_MONEY)) {
 			f.kind = FIG_MONEY;
 			j++;
-		} else if (f.kind == FIG_COUNT && j < te &&
-		    d->toks[j].kind == TOK_WORD &&
-		    list_has(durwords, SW_ARRAY_SIZE(durwords),
-			tok_word(d, lx, j))) {
+		} else if (f.kind == FIG_COUNT && fw != NULL &&
+		    (fw->bits & FW_DURATION)) {
 			/* "1,200 hours of footage" measures the footage */
 			if (!word_eq(d, lx, j + 1, te, "of"))
 				f.kind = FIG_DURATION;
@@ -620,8 +657,6 @@ figure_is_count(const struct figure *f)
 int
 figures_same_value(const struct figure *a, const struct figure *b)
 {
-	double p, ra, rb;
-
 	if (a->kind == FIG_DATE || b->kind == FIG_DATE) {
 		if (a->kind != b->kind)
 			return 0;
@@ -633,18 +668,26 @@ figures_same_value(const struct figure *a, const struct figure *b)
 			return 0;
 		return 1;
 	}
-	if (a->value == b->value)
+	return figures_values_match(
+	    a->value, a->precision, b->value, b->precision);
+}
+
+int
+figures_values_match(double av, double ap, double bv, double bp)
+{
+	double p, ra, rb;
+
+	if (av == bv)
 		return 1;
-	p = a->precision > b->precision ? a->precision : b->precision;
+	p = ap > bp ? ap : bp;
 	if (p <= 0)
 		p = 1;
-	ra = floor(a->value / p + 0.5);
-	rb = floor(b->value / p + 0.5);
+	ra = floor(av / p + 0.5);
+	rb = floor(bv / p + 0.5);
 	if (ra == rb)
 		return 1;
 	/* "nearly 70%" and "70%" are one figure; so are tiny relative gaps */
-	if (fabs(a->value - b->value) <=
-	    0.02 * fmax(fabs(a->value), fabs(b->value)))
+	if (fabs(av - bv) <= 0.02 * fmax(fabs(av), fabs(bv)))
 		return 1;
 	return 0;
 }

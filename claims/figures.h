@@ -50,6 +50,26 @@ struct figure {
 	int8_t day;   /* 1..31, 0 when absent */
 };
 
+/*
+ * What a word is to figures, looked up once per distinct word (the lexicon
+ * keeps it with the word) so that scanning a sentence compares no strings.
+ */
+struct fig_word {
+	uint8_t num;   /* index + 1 in the number words (two, dozen, third) */
+	uint8_t mag;   /* index + 1 in the magnitudes (thousand, million, bn) */
+	uint8_t vague; /* index + 1 in the vague counts (thousands, millions) */
+	uint8_t data;  /* index + 1 in the data units (terabytes, TB) */
+	uint16_t bits; /* FW_* */
+};
+
+#define FW_DURATION 0x01 /* years, hours */
+#define FW_MONEY 0x02	 /* dollars, euros */
+#define FW_NUMERIC 0x04	 /* any part of a figure: a, one, percent, fold */
+#define FW_UNIT_ONE 0x08 /* a, one: "a million" */
+
+/* Fill fw for a folded word. */
+void figures_word_info(const char *w, struct fig_word *fw);
+
 /* The name of a figure kind for output and logs; never NULL. */
 const char *fig_kind_name(enum fig_kind k);
 /* The name of an approximation; never NULL. */
@@ -68,6 +88,9 @@ int figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 int figures_same_value(const struct figure *a, const struct figure *b);
 /* True when a folded word can be part of a figure (four, million, percent). */
 int figures_word_is_numeric(const char *w);
+/* figures_same_value for two values that are not dates, each with the
+ * rounding unit its text implies. */
+int figures_values_match(double av, double ap, double bv, double bp);
 /* True for kinds that count something (changed-figure candidates). */
 int figure_is_count(const struct figure *f);
 

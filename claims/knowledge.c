@@ -100,14 +100,13 @@ knowledge_free(struct knowledge *k)
 	for (i = 0; i < k->nsents; i++) {
 		if (!k->sents[i].borrowed)
 			free(k->sents[i].text);
-		free(k->sents[i].words);
-		free(k->sents[i].ents);
 	}
 	free(k->sents);
 	free(k->snw);
 	for (i = 0; i < k->nfigs; i++)
 		free(k->figs[i].text);
 	free(k->figs);
+	free(k->fighot);
 	for (i = 0; i < k->nlists; i++)
 		free(k->lists[i].v);
 	free(k->lists);
@@ -123,15 +122,16 @@ knowledge_free(struct knowledge *k)
 	for (i = 0; i < k->nlearned; i++)
 		learned_clear(&k->learned[i]);
 	free(k->learned);
-	free(k->acc);
-	free(k->touched);
 	free(k->figbuf);
-	free(k->set_keys);
-	free(k->set_gen);
+	free(k->set);
+	free(k->keys.v);
 	free(k->stem_seen);
 	free(k->stem_info_gen);
 	free(k->stem_info);
 	free(k->stem_list);
+	free(k->stem_unit);
+	free(k->wcov_gen);
+	free(k->wcov);
 	doc_free(&k->doc);
 	free(k->id);
 	free(k);
@@ -152,7 +152,7 @@ knowledge_sentence_count(const struct knowledge *k)
 int
 knowledge_stem_arrays(struct knowledge *k, uint32_t limit)
 {
-	uint32_t ncap, *ns, *ng, *nl;
+	uint32_t ncap, *ns, *ng, *nl, *nu;
 	uint8_t *ni;
 
 	if (limit <= k->stem_cap)
@@ -174,6 +174,12 @@ knowledge_stem_arrays(struct knowledge *k, uint32_t limit)
 	if (ni == NULL)
 		return -1;
 	k->stem_info = ni;
+	nu = realloc(k->stem_unit, ncap * sizeof(*nu));
+	if (nu == NULL)
+		return -1;
+	k->stem_unit = nu;
+	memset(
+	    k->stem_unit + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*nu));
 	memset(
 	    k->stem_seen + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*ns));
 	memset(k->stem_info_gen + k->stem_cap, 0,
@@ -181,6 +187,40 @@ knowledge_stem_arrays(struct knowledge *k, uint32_t limit)
 	memset(
 	    k->stem_list + k->stem_cap, 0, (ncap - k->stem_cap) * sizeof(*nl));
 	k->stem_cap = ncap;
+	return 0;
+}
+
+void
+knowledge_changed(struct knowledge *k)
+{
+	if (++k->info_gen == 0) {
+		memset(k->stem_info_gen, 0,
+		    k->stem_cap * sizeof(*k->stem_info_gen));
+		memset(k->wcov_gen, 0, k->word_cap * sizeof(*k->wcov_gen));
+		k->info_gen = 1;
+	}
+}
+
+int
+knowledge_word_arrays(struct knowledge *k, uint32_t limit)
+{
+	uint32_t ncap, *ng;
+	uint8_t *nc;
+
+	if (limit <= k->word_cap)
+		return 0;
+	ncap = limit + limit / 2 + 1024;
+	ng = realloc(k->wcov_gen, ncap * sizeof(*ng));
+	if (ng == NULL)
+		return -1;
+	k->wcov_gen = ng;
+	nc = realloc(k->wcov, ncap);
+	if (nc == NULL)
+		return -1;
+	k->wcov = nc;
+	memset(
+	    k->wcov_gen + k->word_cap, 0, (ncap - k->word_cap) * sizeof(*ng));
+	k->word_cap = ncap;
 	return 0;
 }
 
@@ -275,10 +315,20 @@ claims_text_dup(const char *s, size_t n)
 	o = out;
 	while (i < n) {
 		if ((unsigned char)s[i] < 0x80) {
-			if (s[i] != '\0')
-				*o++ = s[i];
-			i++;
-			continue;
+			/* a run of ASCII without NUL goes in one copy */
+			size_t j = i;
+			while (j < n && (unsigned char)(s[j] - 1) < 0x7f)
+				j++;
+			if (j > i) {
+				memcpy(o, s + i, j - i);
+				o += j - i;
+				i = j;
+				continue;
+			}
+			if (s[i] == '\0') {
+				i++;
+				continue;
+			}
 		}
 		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		    (utf8proc_ssize_t)(n - i), &cp);
@@ -475,6 +525,10 @@ units_extract(struct knowledge *k, const struct doc *d,
 	u->nwords = 0;
 	u->nents = 0;
 	u->nfigs = 0;
+	if (++k->unit_gen == 0) {
+		memset(k->stem_unit, 0, k->stem_cap * sizeof(*k->stem_unit));
+		k->unit_gen = 1;
+	}
 	u->quote = (s->flags & SF_QUOTE) != 0;
 	u->attributed = 0;
 	u->negated = 0;
@@ -484,8 +538,12 @@ units_extract(struct knowledge *k, const struct doc *d,
 		    u->nwords < UNIT_MAX_WORDS && name_number(k, d, i)) {
 			uint32_t nw =
 			    lexicon_word(k->lx, d->text + t->off, t->len);
-			if (nw != 0)
+			if (nw != 0) {
+				uint32_t st = lexicon_get(k->lx, nw)->stem;
+				if (st < k->stem_cap)
+					k->stem_unit[st] = k->unit_gen;
 				u->words[u->nwords++] = nw;
+			}
 			continue;
 		}
 		if (t->kind != TOK_WORD || t->word == 0)
@@ -501,9 +559,17 @@ units_extract(struct knowledge *k, const struct doc *d,
 		}
 		if (w->spec <= 0.0f)
 			continue;
-		dup = 0;
-		for (j = 0; j < u->nwords && !dup; j++)
-			dup = lexicon_get(k->lx, u->words[j])->stem == w->stem;
+		if (w->stem < k->stem_cap) {
+			/* one word per stem: a mark per stem, not a scan */
+			dup = k->stem_unit[w->stem] == k->unit_gen;
+			if (!dup && u->nwords < UNIT_MAX_WORDS)
+				k->stem_unit[w->stem] = k->unit_gen;
+		} else {
+			dup = 0;
+			for (j = 0; j < u->nwords && !dup; j++)
+				dup = lexicon_get(k->lx, u->words[j])->stem ==
+				    w->stem;
+		}
 		if (!dup && u->nwords < UNIT_MAX_WORDS)
 			u->words[u->nwords++] = t->word;
 	}
@@ -528,12 +594,69 @@ knowledge_date_key(const struct figure *f, int which)
 	return 0;
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * What the sentence's words offer when it is a neighbour: each word's stem
+ * and, for words specific enough to carry meaning by synonymy, its first
+ * senses and hypernyms.  Worked out once here rather than on every
+ * comparison, sorted and unique, in one pool for all sentences (a
+ * neighbour's keys are then one contiguous read, not a walk through the
+ * lexicon).  0/-1.
+ */
+static int
+cover_keys(struct knowledge *k, const struct units *u, struct ksent *ks)
+{
+	const struct lex_word *w;
+	const uint32_t *con;
+	uint32_t base = k->keys.n, i, j, n;
+
+	for (i = 0; i < u->nwords; i++) {
+		w = lexicon_get(k->lx, u->words[i]);
+		con = lexicon_concepts(k->lx, w);
+		if (vec_push(&k->keys, TAG_STEM | w->stem) == -1)
+			goto fail;
+		/* common words (say, use, make) cover little by synonymy */
+		if (w->spec < 0.35f)
+			continue;
+		/* the first senses are the frequent ones; rare senses
+		 * over-match */
+		for (j = 0; j < w->ncore && j < CORE_MAX; j++)
+			if (vec_push(&k->keys, con[j]) == -1)
+				goto fail;
+		for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
+			if (vec_push(&k->keys, TAG_HYPER | con[w->ncore + j]) ==
+			    -1)
+				goto fail;
+	}
+	n = k->keys.n - base;
+	if (n > 1)
+		qsort(k->keys.v + base, n, sizeof(uint32_t), u32_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || k->keys.v[base + i] != k->keys.v[base + j - 1])
+			k->keys.v[base + j++] = k->keys.v[base + i];
+	k->keys.n = base + j;
+	ks->keys = base;
+	ks->nkeys = (uint16_t)j;
+	return 0;
+fail:
+	k->keys.n = base;
+	return -1;
+}
+
 int
 knowledge_index_sentence(struct knowledge *k, const struct doc *d,
     const struct sentence *s, const struct units *u, uint32_t learned)
 {
 	struct ksent *ks, *ns;
 	struct kfig *kf, *nf;
+	struct kfig_hot *nh;
 	const struct lex_word *w;
 	const uint32_t *con;
 	struct vec32 *list;
@@ -558,12 +681,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		return -1;
 	sid = (uint32_t)k->nsents;
 	ks = &k->sents[sid];
-	/* cached relevance facts about stems are stale now */
-	if (++k->info_gen == 0) {
-		memset(k->stem_info_gen, 0,
-		    k->stem_cap * sizeof(*k->stem_info_gen));
-		k->info_gen = 1;
-	}
+	knowledge_changed(k);
 	memset(ks, 0, sizeof(*ks));
 	/* a learned item of one sentence lends its text: 100,000 of them add up
 	 */
@@ -574,22 +692,14 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		ks->borrowed = 1;
 	} else
 		ks->text = claims_text_dup(d->text + s->off, s->len);
-	ks->words = malloc((u->nwords ? u->nwords : 1) * sizeof(uint32_t));
-	ks->ents = u->nents ? malloc(u->nents * sizeof(uint32_t)) : NULL;
-	if (ks->text == NULL || ks->words == NULL ||
-	    (u->nents && ks->ents == NULL)) {
+	if (ks->text == NULL)
+		return -1;
+	if (cover_keys(k, u, ks) == -1) {
 		if (!ks->borrowed)
 			free(ks->text);
-		free(ks->words);
-		free(ks->ents);
 		return -1;
 	}
-	memcpy(ks->words, u->words, u->nwords * sizeof(uint32_t));
-	ks->nwords = u->nwords;
 	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
-	for (i = 0; i < u->nents; i++)
-		ks->ents[i] = u->ents[i].key;
-	ks->nents = u->nents;
 	ks->learned = learned;
 	k->nsents++;
 
@@ -654,6 +764,10 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 			if (nf == NULL)
 				return -1;
 			k->figs = nf;
+			nh = realloc(k->fighot, ncap * sizeof(*nh));
+			if (nh == NULL)
+				return -1;
+			k->fighot = nh;
 			k->figcap = ncap;
 		}
 		fid = (uint32_t)k->nfigs;
@@ -661,7 +775,10 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		kf->f = *f;
 		kf->sent = sid;
 		kf->seq = fid;
-		kf->mark = 0;
+		k->fighot[fid].value = f->value;
+		k->fighot[fid].precision = f->precision;
+		k->fighot[fid].kind = (uint8_t)f->kind;
+		k->fighot[fid].mark = 0;
 		for (j = 0; j < f->nctx; j++)
 			kf->ctx_stem[j] = lexicon_get(k->lx, f->ctx[j])->stem;
 		kf->text = knowledge_tok_text(d, f->tok_begin, f->tok_end);
@@ -736,12 +853,7 @@ knowledge_add_term(struct knowledge *k, const char *term)
 		return -1;
 	if (doc_parse(&k->doc, k->lx, term, strlen(term)) == -1)
 		goto out;
-	/* cached relevance facts about stems are stale now */
-	if (++k->info_gen == 0) {
-		memset(k->stem_info_gen, 0,
-		    k->stem_cap * sizeof(*k->stem_info_gen));
-		k->info_gen = 1;
-	}
+	knowledge_changed(k);
 	for (s = 0; s < k->doc.nsent; s++) {
 		units_extract(k, &k->doc, &k->doc.sents[s], u);
 		for (i = 0; i < u->nwords; i++) {

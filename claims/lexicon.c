@@ -15,6 +15,7 @@
 #include "figures.h"
 #include "lexicon.h"
 #include "strtab.h"
+#include "text.h"
 #include "util.h"
 
 #define WN_DEFAULT_DIR "/usr/share/wordnet"
@@ -22,7 +23,7 @@
 	3 /* most frequent senses only: rare senses over-match \
 	   */
 #define MAX_CONCEPTS 48
-#define WORD_MAX 64
+#define WORD_MAX LEXICON_WORD_MAX
 
 enum wn_pos { WN_NOUN, WN_VERB, WN_ADJ, WN_ADV, WN_NPOS };
 
@@ -40,12 +41,11 @@ struct lex_cache {
 };
 
 struct lexicon {
+	struct lexicon_head head; /* first: the inline accessors read it */
 	struct lex_cache cache[LEX_CACHE];
 	struct strtab words;
-	struct lex_word *w;
 	uint32_t wcap;
 	struct strtab strs;
-	uint32_t *con;
 	size_t ncon, concap;
 	struct sb_stemmer *stemmer;
 	int have_wn;
@@ -372,10 +372,10 @@ lexicon_new(const char *dir)
 	    strtab_init(&lx->gloss) == -1)
 		goto fail;
 	lx->wcap = 1024;
-	lx->w = calloc(lx->wcap, sizeof(*lx->w));
+	lx->head.w = calloc(lx->wcap, sizeof(*lx->head.w));
 	lx->concap = 4096;
-	lx->con = malloc(lx->concap * sizeof(*lx->con));
-	if (lx->w == NULL || lx->con == NULL)
+	lx->head.con = malloc(lx->concap * sizeof(*lx->head.con));
+	if (lx->head.w == NULL || lx->head.con == NULL)
 		goto fail;
 	lx->stemmer = sb_stemmer_new("english", "UTF_8");
 	if (lx->stemmer == NULL)
@@ -432,8 +432,8 @@ lexicon_free(struct lexicon *lx)
 	strtab_free(&lx->strs);
 	if (lx->stemmer != NULL)
 		sb_stemmer_delete(lx->stemmer);
-	free(lx->w);
-	free(lx->con);
+	free(lx->head.w);
+	free(lx->head.con);
 	free(lx);
 }
 
@@ -809,17 +809,19 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		k = 9;
 	if (k != 0 && strcmp(w, "may") != 0 && strcmp(w, "march") != 0) {
 		out->flags |= LEXW_MONTH;
-		out->month = (uint32_t)k;
+		out->month = (uint8_t)k;
 	} else if (k != 0) {
 		/* "may" and "march" are months only next to a day or year */
-		out->month = (uint32_t)k;
+		out->month = (uint8_t)k;
 	}
 	if (in_list(w, weekdays, sizeof(weekdays) / sizeof(*weekdays)))
 		out->flags |= LEXW_WEEKDAY;
-	if (figures_word_is_numeric(w))
+	figures_word_info(w, &out->fig);
+	if (out->fig.bits & FW_NUMERIC)
 		out->flags |= LEXW_NUMERIC;
 	if (in_list(w, auxiliaries, sizeof(auxiliaries) / sizeof(*auxiliaries)))
 		out->flags |= LEXW_AUX;
+	out->flags |= text_word_flags(w);
 	if (strcmp(w, "not") == 0 || strcmp(w, "never") == 0 ||
 	    strcmp(w, "no") == 0 || (n > 3 && strcmp(w + n - 3, "n't") == 0))
 		out->flags |= LEXW_NEG | LEXW_STOP;
@@ -902,17 +904,17 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 
 	if (lx->ncon + (size_t)ncore + (size_t)nhyper > lx->concap) {
 		size_t ncap = lx->concap * 2 + (size_t)ncore + (size_t)nhyper;
-		nc = realloc(lx->con, ncap * sizeof(*nc));
+		nc = realloc(lx->head.con, ncap * sizeof(*nc));
 		if (nc == NULL)
 			return -1;
-		lx->con = nc;
+		lx->head.con = nc;
 		lx->concap = ncap;
 	}
 	out->con_off = (uint32_t)lx->ncon;
 	for (j = 0; j < (size_t)ncore; j++)
-		lx->con[lx->ncon++] = core[j];
+		lx->head.con[lx->ncon++] = core[j];
 	for (j = 0; j < (size_t)nhyper; j++)
-		lx->con[lx->ncon++] = hyper[j];
+		lx->head.con[lx->ncon++] = hyper[j];
 	out->ncore = (uint16_t)ncore;
 	out->nhyper = (uint16_t)nhyper;
 	return 0;
@@ -921,18 +923,23 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 uint32_t
 lexicon_word(struct lexicon *lx, const char *s, size_t n)
 {
+	if (n > WORD_MAX)
+		n = WORD_MAX;
+	return lexicon_word_h(lx, s, n, strtab_hash(s, n));
+}
+
+uint32_t
+lexicon_word_h(struct lexicon *lx, const char *s, size_t n, uint32_t h)
+{
 	char w[WORD_MAX + 1];
 	struct lex_word *nw, rec;
 	struct lex_cache *ce = NULL;
-	uint32_t id, h;
+	uint32_t id;
 	int added;
 
-	if (n == 0)
+	if (n == 0 || n > WORD_MAX)
 		return 0;
-	if (n > WORD_MAX)
-		n = WORD_MAX;
 	/* most tokens are short and frequent: a small cache that stays in L2 */
-	h = strtab_hash(s, n);
 	if (n < sizeof(lx->cache[0].w)) {
 		ce = &lx->cache[h & (LEX_CACHE - 1)];
 		if (ce->id != 0 && ce->n == n && memcmp(ce->w, s, n) == 0)
@@ -949,13 +956,13 @@ lexicon_word(struct lexicon *lx, const char *s, size_t n)
 	if (id == 0)
 		return 0;
 	if (id >= lx->wcap) {
-		nw = realloc(lx->w, (size_t)lx->wcap * 2 * sizeof(*nw));
+		nw = realloc(lx->head.w, (size_t)lx->wcap * 2 * sizeof(*nw));
 		if (nw == NULL)
 			return 0;
-		lx->w = nw;
+		lx->head.w = nw;
 		lx->wcap *= 2;
 	}
-	lx->w[id] = rec;
+	lx->head.w[id] = rec;
 cache:
 	if (ce != NULL) {
 		memcpy(ce->w, s, n);
@@ -965,22 +972,10 @@ cache:
 	return id;
 }
 
-const struct lex_word *
-lexicon_get(const struct lexicon *lx, uint32_t id)
-{
-	return &lx->w[id];
-}
-
 const char *
 lexicon_word_text(const struct lexicon *lx, uint32_t id)
 {
 	return lx->words.strs[id];
-}
-
-const uint32_t *
-lexicon_concepts(const struct lexicon *lx, const struct lex_word *w)
-{
-	return lx->con + w->con_off;
 }
 
 uint32_t
@@ -996,6 +991,12 @@ lexicon_interned_text(const struct lexicon *lx, uint32_t id)
 }
 
 uint32_t
+lexicon_word_limit(const struct lexicon *lx)
+{
+	return lx->words.n;
+}
+
+uint32_t
 lexicon_intern_limit(const struct lexicon *lx)
 {
 	return lx->strs.n;
@@ -1007,5 +1008,6 @@ lexicon_memory(const struct lexicon *lx)
 	return lx->words.bytes + lx->strs.bytes + lx->exc.bytes +
 	    lx->cnt.bytes + lx->gloss.bytes +
 	    (size_t)lx->gloss.cap * sizeof(*lx->gloss_df) +
-	    (size_t)lx->wcap * sizeof(*lx->w) + lx->concap * sizeof(*lx->con);
+	    (size_t)lx->wcap * sizeof(*lx->head.w) +
+	    lx->concap * sizeof(*lx->head.con);
 }

@@ -6,18 +6,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "figures.h"
+
 /* Word flags. */
 #define LEXW_STOP 0x01	  /* function word: carries no claim */
 #define LEXW_WORDNET 0x02 /* known to WordNet (common English) */
 #define LEXW_MONTH 0x04
 #define LEXW_WEEKDAY 0x08
-#define LEXW_REPORT 0x10   /* said, told: attribution, not content */
-#define LEXW_PROPER 0x20   /* a name to WordNet (Israel, Gaza) */
-#define LEXW_NUMERIC 0x40  /* part of figures: four, million */
-#define LEXW_NEG 0x80	   /* negation: not, never, n't */
-#define LEXW_VERB 0x100	   /* WordNet knows it as a verb */
-#define LEXW_AUX 0x200	   /* auxiliary or modal: is, has, will */
-#define LEXW_VERB_ED 0x400 /* a WordNet verb in -ed: urged, arrested */
+#define LEXW_REPORT 0x10      /* said, told: attribution, not content */
+#define LEXW_PROPER 0x20      /* a name to WordNet (Israel, Gaza) */
+#define LEXW_NUMERIC 0x40     /* part of figures: four, million */
+#define LEXW_NEG 0x80	      /* negation: not, never, n't */
+#define LEXW_VERB 0x100	      /* WordNet knows it as a verb */
+#define LEXW_AUX 0x200	      /* auxiliary or modal: is, has, will */
+#define LEXW_VERB_ED 0x400    /* a WordNet verb in -ed: urged, arrested */
+#define LEXW_ABBR_TITLE 0x800 /* Mr, Dr, No: a period after it never ends */
+#define LEXW_ABBR_END 0x1000  /* Inc, Jan: ends only before a starter */
+#define LEXW_STARTER 0x2000   /* The, But: a typical sentence opener */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as
@@ -32,8 +37,12 @@ struct lex_word {
 	uint32_t con_off;
 	uint16_t ncore;
 	uint16_t nhyper;
-	uint32_t month; /* 1..12 when LEXW_MONTH */
+	uint8_t month;	     /* 1..12 when LEXW_MONTH (or may, march) */
+	struct fig_word fig; /* its part in figures */
 };
+
+/* Longest folded word the lexicon keeps (longer ones are cut). */
+#define LEXICON_WORD_MAX 64
 
 struct lexicon;
 
@@ -54,17 +63,37 @@ int lexicon_has_wordnet(const struct lexicon *lx);
  * the lexicon's life.
  */
 uint32_t lexicon_word(struct lexicon *lx, const char *s, size_t n);
+/* lexicon_word with h = strtab_hash(s, n) already known and n at most
+ * LEXICON_WORD_MAX; 0 on failure or an empty or longer word. */
+uint32_t lexicon_word_h(
+    struct lexicon *lx, const char *s, size_t n, uint32_t h);
+/* The first members of struct lexicon: what the inline accessors read. */
+struct lexicon_head {
+	struct lex_word *w; /* by word id */
+	uint32_t *con;	    /* concepts, from lex_word.con_off */
+};
+
 /* The record of word id; never NULL for an id lexicon_word returned. */
-const struct lex_word *lexicon_get(const struct lexicon *lx, uint32_t id);
+static inline const struct lex_word *
+lexicon_get(const struct lexicon *lx, uint32_t id)
+{
+	return &((const struct lexicon_head *)(const void *)lx)->w[id];
+}
 /* The folded text of word id (borrowed). */
 const char *lexicon_word_text(const struct lexicon *lx, uint32_t id);
 /* The concepts of a word (core first, then hyper); borrowed. */
-const uint32_t *lexicon_concepts(
-    const struct lexicon *lx, const struct lex_word *w);
+static inline const uint32_t *
+lexicon_concepts(const struct lexicon *lx, const struct lex_word *w)
+{
+	return ((const struct lexicon_head *)(const void *)lx)->con +
+	    w->con_off;
+}
 /* Intern any string (entity keys, stems); id > 0, or 0 on failure. */
 uint32_t lexicon_intern(struct lexicon *lx, const char *s, size_t n);
 /* The text of an interned id (borrowed). */
 const char *lexicon_interned_text(const struct lexicon *lx, uint32_t id);
+/* Number of distinct words + 1 (word ids are below this). */
+uint32_t lexicon_word_limit(const struct lexicon *lx);
 /* Number of interned strings + 1 (ids are below this). */
 uint32_t lexicon_intern_limit(const struct lexicon *lx);
 /* Bytes held by the lexicon (for benchmarks). */

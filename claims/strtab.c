@@ -170,33 +170,6 @@ strtab_add(struct strtab *t, const char *s, size_t n, int *added)
 	return id;
 }
 
-static uint32_t
-u32_mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
-uint32_t *
-u32map_get(const struct u32map *m, uint32_t key)
-{
-	uint32_t i;
-
-	if (m->nslots == 0)
-		return NULL;
-	for (i = u32_mix(key) & (m->nslots - 1);;
-	     i = (i + 1) & (m->nslots - 1)) {
-		if (m->keys[i] == key)
-			return &m->vals[i];
-		if (m->keys[i] == 0)
-			return NULL;
-	}
-}
-
 static int
 u32map_grow(struct u32map *m)
 {

@@ -42,8 +42,34 @@ struct u32map {
 	uint32_t n, nslots;
 };
 
-/* Pointer to the value of key, or NULL. */
-uint32_t *u32map_get(const struct u32map *m, uint32_t key);
+/* The slot hash of a key (also used by u32map_put and growth). */
+static inline uint32_t
+u32_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+/* Pointer to the value of key, or NULL (inline: it is on every hot path). */
+static inline uint32_t *
+u32map_get(const struct u32map *m, uint32_t key)
+{
+	uint32_t i;
+
+	if (m->nslots == 0)
+		return NULL;
+	for (i = u32_mix(key) & (m->nslots - 1);;
+	     i = (i + 1) & (m->nslots - 1)) {
+		if (m->keys[i] == key)
+			return &m->vals[i];
+		if (m->keys[i] == 0)
+			return NULL;
+	}
+}
 /* Pointer to the value of key, inserted as 0 when absent; NULL on failure. */
 uint32_t *u32map_put(struct u32map *m, uint32_t key);
 /* Free the map's memory; harmless on a zeroed struct. */

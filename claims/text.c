@@ -56,27 +56,27 @@ enum cp_class {
 	CP_OTHER
 };
 
-static enum cp_class
+/* ASCII classes, as enum cp_class digits: one load instead of a chain of
+ * tests for the bytes that make up most of any English page. */
+static const char ascii_class[129] = "00000000001111000000000000000000"
+				     "06666665666666663333333333666666"
+				     "62222222222222222222222222266666"
+				     "62222222222222222222222222266660";
+
+static inline enum cp_class
 cp_classify(int32_t c, char *punct)
 {
 	utf8proc_category_t cat;
+	enum cp_class k;
 
 	*punct = 0;
+	if (c < 0)
+		return CP_SPACE;
 	if (c < 0x80) {
-		if (c == '\n' || c == '\r' || c == '\f' || c == '\v')
-			return CP_NEWLINE;
-		if (c == ' ' || c == '\t')
-			return CP_SPACE;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-			return CP_LETTER;
-		if (c >= '0' && c <= '9')
-			return CP_DIGIT;
-		if (c == '\'')
-			return CP_APOS;
-		if (c < 0x20 || c == 0x7f)
-			return CP_SPACE;
-		*punct = (char)c;
-		return CP_OTHER;
+		k = (enum cp_class)(ascii_class[c] - '0');
+		if (k == CP_OTHER)
+			*punct = (char)c;
+		return k;
 	}
 	switch (c) {
 	case 0x2018:
@@ -212,6 +212,34 @@ fold_word(const char *s, size_t n, char *out, size_t outsz)
 	return o;
 }
 
+/*
+ * The common case of fold_word: an ASCII word of at most LEXICON_WORD_MAX
+ * bytes, lowered and hashed (as strtab_hash) in one pass.  0 when the word
+ * needs the full fold.
+ */
+static int
+fold_ascii(const char *s, size_t n, char *out, uint32_t *hash)
+{
+	uint32_t h = 2166136261u;
+	unsigned char b;
+	size_t i;
+
+	if (n == 0 || n > LEXICON_WORD_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		b = (unsigned char)s[i];
+		if (b >= 0x80)
+			return 0;
+		if ((unsigned char)(b - 'A') < 26)
+			b |= 0x20;
+		out[i] = (char)b;
+		h = (h ^ b) * 16777619u;
+	}
+	out[n] = '\0';
+	*hash = h ? h : 1;
+	return 1;
+}
+
 /* Does the text at s (of n bytes) start with an apostrophe code point? */
 static int
 apos_len(const char *s, size_t n)
@@ -243,6 +271,7 @@ scan_word(const char *s, size_t n, size_t i, uint8_t *flags, size_t *wend)
 	size_t j = i;
 	int32_t cp;
 	int k, letters = 0, uppers = 0, a;
+	unsigned char b;
 	char p;
 	enum cp_class c;
 
@@ -253,15 +282,31 @@ scan_word(const char *s, size_t n, size_t i, uint8_t *flags, size_t *wend)
 	for (;;) {
 		if (j >= n)
 			break;
-		k = decode(s, n, j, &cp);
-		c = cp_classify(cp, &p);
-		if (c == CP_LETTER || c == CP_MARK || c == CP_DIGIT) {
+		b = (unsigned char)s[j];
+		if (b < 0x80) {
+			c = (enum cp_class)(ascii_class[b] - '0');
 			if (c == CP_LETTER) {
 				letters++;
-				uppers += is_upper_cp(cp);
+				uppers += b < 'a';
+				j++;
+				continue;
 			}
-			j += (size_t)k;
-			continue;
+			if (c == CP_DIGIT) {
+				j++;
+				continue;
+			}
+			cp = b;
+		} else {
+			k = decode(s, n, j, &cp);
+			c = cp_classify(cp, &p);
+			if (c == CP_LETTER || c == CP_MARK || c == CP_DIGIT) {
+				if (c == CP_LETTER) {
+					letters++;
+					uppers += is_upper_cp(cp);
+				}
+				j += (size_t)k;
+				continue;
+			}
 		}
 		/* U.S., e.g.: a single letter followed by a dot and a letter */
 		if (cp == '.' && j + 2 < n && j - i <= 2 &&
@@ -412,20 +457,43 @@ static const char *const starters[] = { "the", "a", "an", "it", "he", "she",
 	"earlier", "meanwhile", "still" };
 
 static int
-tok_in(const struct doc *d, const struct token *t, const char *const *list,
-    size_t n)
+in_list(const char *w, const char *const *list, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (tok_text_is(d, t, list[i]))
+		if (strcmp(w, list[i]) == 0)
 			return 1;
 	return 0;
 }
 
+uint32_t
+text_word_flags(const char *w)
+{
+	uint32_t f = 0;
+
+	if (in_list(w, abbr_title, SW_ARRAY_SIZE(abbr_title)))
+		f |= LEXW_ABBR_TITLE;
+	if (in_list(w, abbr_end, SW_ARRAY_SIZE(abbr_end)))
+		f |= LEXW_ABBR_END;
+	if (in_list(w, starters, SW_ARRAY_SIZE(starters)))
+		f |= LEXW_STARTER;
+	return f;
+}
+
+/* The lexicon flags of a word token (0 for other tokens): the lists above
+ * are looked up once per distinct word, not once per period. */
+static uint32_t
+tok_flags(const struct lexicon *lx, const struct token *t)
+{
+	if (t->kind != TOK_WORD || t->word == 0)
+		return 0;
+	return lexicon_get(lx, t->word)->flags;
+}
+
 /* Is the period token at index i the end of a sentence? */
 static int
-period_ends(const struct doc *d, size_t i)
+period_ends(const struct doc *d, const struct lexicon *lx, size_t i)
 {
 	const struct token *prev, *next;
 	size_t j;
@@ -454,11 +522,10 @@ period_ends(const struct doc *d, size_t i)
 		/* an initial: J. Smith */
 		if (prev->len == 1 && (prev->flags & TF_CAP))
 			return 0;
-		if (tok_in(d, prev, abbr_title, SW_ARRAY_SIZE(abbr_title)))
+		if (tok_flags(lx, prev) & LEXW_ABBR_TITLE)
 			return 0;
-		if (tok_in(d, prev, abbr_end, SW_ARRAY_SIZE(abbr_end)))
-			return next->kind == TOK_WORD &&
-			    tok_in(d, next, starters, SW_ARRAY_SIZE(starters));
+		if (tok_flags(lx, prev) & LEXW_ABBR_END)
+			return (tok_flags(lx, next) & LEXW_STARTER) != 0;
 	}
 	return 1;
 }
@@ -477,7 +544,7 @@ ellipsis_ends(const struct doc *d, size_t i)
 }
 
 static int
-split_sentences(struct doc *d)
+split_sentences(struct doc *d, const struct lexicon *lx)
 {
 	size_t i, start = 0, j;
 	uint32_t flags = 0;
@@ -518,7 +585,7 @@ split_sentences(struct doc *d)
 		end = 0;
 		if (t->kind == TOK_PUNCT &&
 		    (t->ch == '.' || t->ch == '!' || t->ch == '?'))
-			end = period_ends(d, i);
+			end = period_ends(d, lx, i);
 		else if (t->kind == TOK_PUNCT && t->ch == P_ELLIPSIS)
 			end = ellipsis_ends(d, i);
 		else if (t->kind == TOK_WORD && (t->flags & TF_ACRONYM) &&
@@ -528,8 +595,7 @@ split_sentences(struct doc *d)
 			end = 1;
 		else if (t->kind == TOK_WORD && (t->flags & TF_ACRONYM) &&
 		    d->text[t->off + t->len - 1] == '.' && i + 1 < d->ntok &&
-		    tok_in(d, &d->toks[i + 1], starters,
-			SW_ARRAY_SIZE(starters)) &&
+		    (tok_flags(lx, &d->toks[i + 1]) & LEXW_STARTER) &&
 		    (d->toks[i + 1].flags & TF_CAP))
 			end = 1;
 		if (!end)
@@ -559,6 +625,7 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 {
 	char fold[FOLD_MAX + 8], p;
 	size_t i = 0, j, wend, fl;
+	uint32_t h;
 	int32_t cp;
 	int k, line = 1, space = 1;
 	enum cp_class c;
@@ -570,8 +637,15 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 	d->ntok = 0;
 	d->nsent = 0;
 	while (i < n) {
-		k = decode(s, n, i, &cp);
-		c = cp_classify(cp, &p);
+		if ((unsigned char)s[i] < 0x80) {
+			k = 1;
+			cp = (unsigned char)s[i];
+			c = (enum cp_class)(ascii_class[cp] - '0');
+			p = c == CP_OTHER ? (char)cp : 0;
+		} else {
+			k = decode(s, n, i, &cp);
+			c = cp_classify(cp, &p);
+		}
 		if (cp < 0 || c == CP_SPACE || c == CP_MARK) {
 			if (cp == 0xa0 || c == CP_SPACE)
 				space = 1;
@@ -612,10 +686,17 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 			t->kind = TOK_WORD;
 			t->flags |= flags;
 			t->len = (uint32_t)(wend - i);
-			fl = fold_word(s + i, wend - i, fold, sizeof(fold));
-			t->word = fl ? lexicon_word(lx, fold, fl) : 0;
-			if (fl && t->word == 0)
-				return -1;
+			if (fold_ascii(s + i, wend - i, fold, &h)) {
+				t->word = lexicon_word_h(lx, fold, wend - i, h);
+				if (t->word == 0)
+					return -1;
+			} else {
+				fl = fold_word(
+				    s + i, wend - i, fold, sizeof(fold));
+				t->word = fl ? lexicon_word(lx, fold, fl) : 0;
+				if (fl && t->word == 0)
+					return -1;
+			}
 			i = j;
 			continue;
 		}
@@ -643,5 +724,5 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 		}
 		i += t->len;
 	}
-	return split_sentences(d);
+	return split_sentences(d, lx);
 }

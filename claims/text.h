@@ -69,6 +69,10 @@ void doc_free(struct doc *d);
  */
 int doc_parse(struct doc *d, struct lexicon *lx, const char *text, size_t len);
 
+/* The LEXW_ABBR_* and LEXW_STARTER flags of a folded word (the lexicon
+ * asks once per distinct word). */
+uint32_t text_word_flags(const char *w);
+
 /* True when the token's original text equals s, ignoring ASCII case. */
 int text_tok_is(const struct doc *d, const struct token *t, const char *s);
 

@@ -189,6 +189,45 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* FNV-1a over every result: an optimisation must leave it unchanged. */
+static uint64_t digest = 14695981039346656037ull;
+
+static void
+digest_add(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		digest ^= b[i];
+		digest *= 1099511628211ull;
+	}
+}
+
+static void
+digest_result(const struct claims_result *r)
+{
+	size_t i;
+
+	digest_add(&r->relevant, sizeof(r->relevant));
+	for (i = 0; i < r->nclaims; i++) {
+		digest_add(r->claims[i].text, strlen(r->claims[i].text));
+		digest_add(&r->claims[i].novelty, sizeof(double));
+		if (r->claims[i].nearest != NULL)
+			digest_add(
+			    r->claims[i].nearest, strlen(r->claims[i].nearest));
+	}
+	for (i = 0; i < r->nchanges; i++) {
+		digest_add(
+		    r->changes[i].subject, strlen(r->changes[i].subject));
+		digest_add(
+		    r->changes[i].new.text, strlen(r->changes[i].new.text));
+		digest_add(
+		    r->changes[i].old.text, strlen(r->changes[i].old.text));
+	}
+	digest_add(r->corroborated, r->ncorroborated * sizeof(uint64_t));
+}
+
 static int
 run_title(struct knowledge *k, char **arts, size_t *lens, int n,
     const char *what, const char *title)
@@ -205,6 +244,7 @@ run_title(struct knowledge *k, char **arts, size_t *lens, int n,
 			return -1;
 		rel += (size_t)r->relevant;
 		claims += r->nclaims;
+		digest_result(r);
 		claims_result_free(r);
 	}
 	dt = now_s() - t0;
@@ -322,6 +362,7 @@ main(int argc, char **argv)
 	run(k, arts, lens, n, "with learned claims");
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+	printf("results digest %016llx\n", (unsigned long long)digest);
 
 	for (i = 0; i < POOL; i++)
 		free(arts[i]);
