@@ -2,29 +2,30 @@
 """Integration tests: the built storywatchd and storywatchctl, as a user runs them."""
 import json
 import os
+import shutil
 import signal
 import socket
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import CTL, DAEMON, SLOW, Daemon  # noqa: E402
+from harness import SLOW, SOURCE, Daemon, run_ctl, run_daemon  # noqa: E402
 
 
 class CheckConfig(unittest.TestCase):
     def test_ok_and_errors(self):
         d = Daemon()
         try:
-            r = subprocess.run([DAEMON, "-c", d.config_path, "--check-config"], capture_output=True, text=True)
+            r = run_daemon(["-c", d.config_path, "--check-config"], capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertTrue(r.stdout.startswith("configuration OK"), r.stdout)
             bad_line = '  "feeds": [{"id": "a", "url": "http://x/", "interval": "soon"}],'
             d.write_config('{\n' + bad_line + '\n  "colour": 1\n}\n')
             col = bad_line.index('"soon"') + 1
-            r = subprocess.run([DAEMON, "-c", d.config_path, "--check-config"], capture_output=True, text=True)
+            r = run_daemon(["-c", d.config_path, "--check-config"], capture_output=True, text=True)
             self.assertEqual(r.returncode, 1)
             lines = r.stderr.splitlines()
             self.assertIn(d.config_path + ':2:%d: feeds[0].interval: expected a duration such as "15m"' % col, lines)
@@ -33,10 +34,10 @@ class CheckConfig(unittest.TestCase):
             d.cleanup()
 
     def test_version_help_usage(self):
-        r = subprocess.run([DAEMON, "--version"], capture_output=True, text=True)
+        r = run_daemon(["--version"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"^storywatchd \d+\.\d+")
-        r = subprocess.run([DAEMON, "--bogus"], capture_output=True, text=True)
+        r = run_daemon(["--bogus"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
 
 
@@ -97,12 +98,12 @@ class Lifecycle(unittest.TestCase):
         rc = self.d.stop(signal.SIGTERM)
         self.assertEqual(rc, 0)
         self.assertFalse(os.path.exists(self.d.socket))
-        r = subprocess.run([CTL, "-s", self.d.socket, "status"], capture_output=True, text=True)
+        r = run_ctl(["-s", self.d.socket, "status"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 3)
         self.assertIn(self.d.socket, r.stderr)
 
     def test_second_instance_refused(self):
-        r = subprocess.run([DAEMON, "-c", self.d.config_path], capture_output=True, text=True, timeout=30 * SLOW)
+        r = run_daemon(["-c", self.d.config_path], capture_output=True, text=True, timeout=30 * SLOW)
         self.assertEqual(r.returncode, 1)
         self.assertIn("another storywatchd is running", r.stderr)
         self.assertEqual(self.d.ctl("status").returncode, 0)
@@ -113,7 +114,7 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("valid commands:", r.stderr)
         r = self.d.ctl("status", "extra")
         self.assertEqual(r.returncode, 2)
-        r = subprocess.run([CTL], capture_output=True, text=True)
+        r = run_ctl([], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
 
 
@@ -236,6 +237,71 @@ class Startup(unittest.TestCase):
                 self.assertEqual(f.read(7), b"garbage")
         finally:
             d.cleanup()
+
+
+class CtlOffline(unittest.TestCase):
+    """storywatchctl's offline commands (parse, analyze): no daemon, so under
+    --setup=valgrinddaemon they are the part of the client that only these
+    runs put under memcheck."""
+
+    FEED = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Example</title>'
+            '<link>http://example.org/</link><item><guid>a1</guid><title>First item</title><link>/a1</link>'
+            '<description>Text one</description><pubDate>Mon, 22 Sep 2025 10:00:00 GMT</pubDate></item>'
+            '<item><guid>a2</guid><title>Second</title><link>http://example.org/a2</link></item>'
+            '</channel></rss>')
+    PAGE = ('<html><head><title>x</title><link rel="alternate" type="application/rss+xml" href="/r.xml">'
+            '</head><body><p>hi</p></body></html>')
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="ctl-offline-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def ctl(self, *args):
+        return run_ctl(list(args), capture_output=True, text=True)
+
+    def test_parse(self):
+        feed = self.write("f.xml", self.FEED)
+        r = self.ctl("parse", "--base-url", "http://example.org/feed/", feed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("rss20", r.stdout)
+        self.assertIn("2 entries", r.stdout)
+        self.assertIn("http://example.org/a1", r.stdout)
+        r = self.ctl("--json", "parse", feed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual([e["id"] for e in doc["entries"]], ["a1", "a2"])
+        self.assertEqual(doc["entries"][0]["published"], "2025-09-22T10:00:00Z")
+        page = self.write("p.html", self.PAGE)
+        r = self.ctl("parse", "--content-type", "text/html", "--base-url", "http://example.org/x", page)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("feed advertised: http://example.org/r.xml", r.stdout)
+        r = self.ctl("parse", os.path.join(self.dir, "missing.xml"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing.xml", r.stderr)
+        r = self.ctl("parse")
+        self.assertEqual(r.returncode, 2)
+
+    def test_analyze_with_baseline(self):
+        story = os.path.join(SOURCE, "config", "stories", "microsoft-azure-unit8200")
+        baseline = [os.path.join(story, f) for f in sorted(os.listdir(story)) if f.endswith(".txt")]
+        art = self.write("art.txt", "Microsoft cuts off Israeli unit\nMicrosoft has ceased and disabled a set of "
+                                    "services to a unit within the Israel Ministry of Defense, Brad Smith said.\n")
+        r = self.ctl("--json", "analyze", "--baseline", *baseline, art)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout.splitlines()[0])
+        self.assertTrue(out["relevant"])
+        self.assertIn("ceased and disabled", " ".join(c["text"] for c in out["new_claims"]))
+        r = self.ctl("analyze", "--baseline", *baseline, art)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ceased and disabled", r.stdout)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from feedserver import FeedServer, Route, rss  # noqa: E402
-from harness import DAEMON, SLOW, Daemon  # noqa: E402
+from harness import SLOW, Daemon, run_daemon  # noqa: E402
 
 
 def items(n, prefix="a"):
@@ -292,8 +292,8 @@ class Once(unittest.TestCase):
             cfg["feeds"] = [{"id": "f%d" % i, "url": srv.url("/f%d.xml" % i)} for i in range(20)]
             cfg["feeds"].append({"id": "down", "url": "http://127.0.0.1:9/x.xml"})
             d = Daemon(cfg)
-            r = subprocess.run([DAEMON, "-c", d.config_path, "--once"], capture_output=True, text=True,
-                               timeout=60 * SLOW)
+            r = run_daemon(["-c", d.config_path, "--once"], capture_output=True, text=True,
+                           timeout=60 * SLOW)
             # Failing feeds are not a failure of storywatchd itself.
             self.assertEqual(r.returncode, 0, r.stderr)
             for i in range(20):
@@ -302,8 +302,8 @@ class Once(unittest.TestCase):
             self.assertFalse(os.path.exists(d.socket))
             # Again at once on the same state: every feed is polled again
             # (conditionally), not left until its interval has passed.
-            r = subprocess.run([DAEMON, "-c", d.config_path, "--once"], capture_output=True, text=True,
-                               timeout=60 * SLOW)
+            r = run_daemon(["-c", d.config_path, "--once"], capture_output=True, text=True,
+                           timeout=60 * SLOW)
             self.assertEqual(r.returncode, 0, r.stderr)
             for i in range(20):
                 self.assertEqual(len(srv.hits("/f%d.xml" % i)), 2)
