@@ -14,7 +14,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, HERE)
 import hostile_server as hs  # noqa: E402
-from harness import BUILD, CTL, DAEMON, SLOW, SOURCE, WRAPPER, Daemon  # noqa: E402
+from harness import (BUILD, CTL, DAEMON, SLOW, SOURCE, WRAPPER, Daemon, MemcheckError,  # noqa: E402,F401
+                     run_ctl)
 
 STORY = os.path.join(SOURCE, "config", "stories", "microsoft-azure-unit8200")
 TESTHTTPD = os.path.join(BUILD, "tests", "lib", "testhttpd")
@@ -34,6 +35,13 @@ def _asan_build():
 # several times higher there, so the memory limits are scaled.
 ASAN = _asan_build()
 ASAN_MEMORY_FACTOR = 4 if ASAN else 1
+# Under SW_TEST_WRAPPER (memcheck) the daemon's RSS is mostly valgrind's own
+# (shadow memory, its allocator): the peak-RSS limits are not judged there.
+# Waits are scaled by harness.SLOW; bounds on how long the daemon itself
+# blocked its loop are scaled by this smaller factor (memcheck runs the code
+# 10-50 times slower, but a loop blocked for seconds still shows).
+RSS_JUDGED = not WRAPPER
+LOOP_FACTOR = 4 if WRAPPER else 1
 
 
 class Skip(Exception):
@@ -332,6 +340,10 @@ class Ctx:
         return ((self.hwm or 0) - (self.hwm0 or 0)) / MB
 
     def assert_growth(self, limit_mb):
+        if not RSS_JUDGED:
+            self.note("peak RSS growth %.1f MB not judged under SW_TEST_WRAPPER (limit %d MB)"
+                      % (self.growth_mb(), limit_mb))
+            return
         limit_mb *= ASAN_MEMORY_FACTOR
         g = self.growth_mb()
         assert g < limit_mb, "peak RSS grew by %.1f MB (limit %d MB)" % (g, limit_mb)
@@ -411,13 +423,14 @@ class Ctx:
                 fn()
             except Exception:  # noqa: BLE001 - cleanup must go on
                 pass
-        if self.d is not None:
-            self.sample()
-            try:
+        try:
+            if self.d is not None:
+                # A clean SIGTERM stop, so that memcheck reports; its
+                # findings (and those of earlier stops) raise here.
+                self.sample()
                 self.d.cleanup()
-            except AssertionError as e:
-                raise e
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def short(s, n=90):
