@@ -252,7 +252,18 @@ static void
 client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct control_client *cl = arg;
+	char b;
 
+	/*
+	 * When the loop gets back late (a long parse; memcheck), libevent
+	 * turns a read that was ready into the expired timeout: a request
+	 * that arrived in time is waiting in the socket, so read it.
+	 */
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
+	    recv(bufferevent_getfd(bev), &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+		bufferevent_enable(bev, EV_READ);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT)
 		log_debug("control: client pid %ld idle, dropped",
 		    (long)cl->peer.pid);

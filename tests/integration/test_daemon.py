@@ -167,6 +167,32 @@ class BadClients(unittest.TestCase):
         self.assertEqual(s.recv(100), b"")
         s.close()
 
+    def test_request_in_time_survives_a_blocked_loop(self):
+        # A request that arrived before the 5 s idle deadline is answered
+        # even when the loop only gets to it after the deadline (a loop
+        # blocked by a long parse, or slowed by memcheck): SIGSTOP stands in
+        # for the blocked loop.
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(30 * SLOW)
+        s.connect(self.d.socket)
+        f = s.makefile("rb")
+        s.sendall(b'{"v":1,"cmd":"status"}\n')
+        self.assertTrue(json.loads(f.readline())["ok"])  # accepted and read
+        self.d.send_signal(signal.SIGSTOP)
+        try:
+            s.sendall(b'{"v":1,"cmd":"status"}\n')
+            time.sleep(6.5)
+        finally:
+            self.d.send_signal(signal.SIGCONT)
+        try:
+            line = f.readline()
+        except ConnectionResetError:
+            line = b""
+        s.close()
+        self.assertTrue(line, "dropped as idle although the request had arrived:\n" + self.d.read_log()[-2000:])
+        self.assertTrue(json.loads(line)["ok"])
+        self.assert_alive()
+
     def test_disconnect_mid_reply(self):
         for _ in range(50):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
