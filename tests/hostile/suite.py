@@ -37,11 +37,14 @@ ASAN = _asan_build()
 ASAN_MEMORY_FACTOR = 4 if ASAN else 1
 # Under SW_TEST_WRAPPER (memcheck) the daemon's RSS is mostly valgrind's own
 # (shadow memory, its allocator): the peak-RSS limits are not judged there.
-# Waits are scaled by harness.SLOW; bounds on how long the daemon itself
-# blocked its loop are scaled by this smaller factor (memcheck runs the code
-# 10-50 times slower, but a loop blocked for seconds still shows).
+# Waits are scaled by harness.SLOW, and so are the bounds on how long the
+# daemon blocked its loop: memcheck runs the code 10-50 times slower, more on
+# a CI machine shared with the other test processes, and a factor of 4 made
+# rows 24/25 fail there by chance.  Those bounds are judged for real in the
+# plain and ASan runs; under memcheck a row still fails on a loop blocked
+# for minutes.
 RSS_JUDGED = not WRAPPER
-LOOP_FACTOR = 4 if WRAPPER else 1
+LOOP_FACTOR = SLOW if WRAPPER else 1
 
 
 class Skip(Exception):
