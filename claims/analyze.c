@@ -22,7 +22,16 @@ _Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
 /* Decision weights. */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
 #define UNC_SHARE 0.3
-#define UNC_WEIGHT 0.4 /* units per unit of uncovered specificity */
+#define UNC_WEIGHT 0.3	    /* units per unit of uncovered specificity */
+#define MODIFIER_WEIGHT 0.5 /* adjectives and adverbs weigh half */
+#define NEAR_PIVOT 1.5	    /* anchor score of an ordinary neighbour */
+#define NEAR_SLOPE 0.6	    /* uncovered mass forgiven per anchor point */
+/* A stem the knowledge uses elsewhere covers 0.25, plus 0.15 per known
+ * sentence using it, up to 0.7: the story's own vocabulary is no news. */
+#define GLOBAL_COVER_BASE 0.25
+#define GLOBAL_COVER_STEP 0.15
+#define GLOBAL_COVER_MAX 0.7
+#define GLOBAL_COVER_SENSE 0.3 /* a synonym somewhere in the knowledge */
 
 /* --- a set keyed by 32-bit values, cleared in O(1) by a generation --- */
 
@@ -142,31 +151,38 @@ set_cover(const struct knowledge *k, uint32_t wid)
 	return 0.0;
 }
 
-/* Coverage of a word by the whole knowledge, cached per word until the
- * knowledge changes. */
+/*
+ * Coverage of a word by the whole knowledge, cached per word until the
+ * knowledge changes: the more known sentences use a stem, the more it is the
+ * story's own vocabulary rather than news.
+ */
 static double
 global_cover(struct knowledge *k, uint32_t wid)
 {
-	static const double cover[3] = { 0.0, 0.3, 0.4 };
 	const struct lex_word *w;
 	const uint32_t *con;
+	const struct vec32 *list;
 	uint32_t j;
-	uint8_t code = 0;
+	double c = 0;
 
 	if (wid < k->word_cap && k->wcov_gen[wid] == k->info_gen)
-		return cover[k->wcov[wid]];
+		return k->wcov[wid] / 100.0;
 	w = lexicon_get(k->lx, wid);
 	con = lexicon_concepts(k->lx, w);
-	if (knowledge_stem_list(k, w->stem) != NULL)
-		code = 2;
-	for (j = 0; code == 0 && j < w->ncore; j++)
+	list = knowledge_stem_list(k, w->stem);
+	if (list != NULL) {
+		c = GLOBAL_COVER_BASE + GLOBAL_COVER_STEP * list->n;
+		if (c > GLOBAL_COVER_MAX)
+			c = GLOBAL_COVER_MAX;
+	}
+	for (j = 0; c == 0 && j < w->ncore; j++)
 		if (u32map_get(&k->con_df, con[j] + 1))
-			code = 1;
+			c = GLOBAL_COVER_SENSE;
 	if (wid < k->word_cap) {
-		k->wcov[wid] = code;
+		k->wcov[wid] = (uint8_t)(c * 100 + 0.5);
 		k->wcov_gen[wid] = k->info_gen;
 	}
-	return cover[code];
+	return c;
 }
 
 /* --- result building --- */
@@ -382,7 +398,7 @@ is_furniture(struct knowledge *k, const struct doc *d, const struct sentence *s,
 /* Put a new figure's subject (head and context words with their concepts) in
  * the set. */
 static void
-subject_prepare(struct knowledge *k, const struct figure *nf)
+subject_prepare(struct knowledge *k, const struct figure *nf, int weak)
 {
 	const struct lex_word *w;
 	const uint32_t *con;
@@ -397,9 +413,51 @@ subject_prepare(struct knowledge *k, const struct figure *nf)
 		for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
 			set_add(k, FS_HEAD_CON | con[w->ncore + j]);
 	}
-	/* context compares by stem only */
-	for (i = 0; i < nf->nctx; i++)
-		set_add(k, FS_CTX_STEM | lexicon_get(k->lx, nf->ctx[i])->stem);
+	/* context compares by stem, and by sense for weak subjects */
+	for (i = 0; i < nf->nctx; i++) {
+		w = lexicon_get(k->lx, nf->ctx[i]);
+		set_add(k, FS_CTX_STEM | w->stem);
+		if (!weak)
+			continue;
+		con = lexicon_concepts(k->lx, w);
+		for (j = 0; j < w->ncore && j < CORE_MAX; j++)
+			set_add(k, FS_CTX_CON | con[j]);
+		for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
+			set_add(k, FS_CTX_CON | con[w->ncore + j]);
+	}
+}
+
+/*
+ * Context words of a known figure that the new one's context shares by stem
+ * or by sense, either way one step apart ("killed" and "martyred").
+ */
+static int
+weak_ctx_shared(const struct knowledge *k, const struct kfig *kf)
+{
+	const struct lex_word *w;
+	const uint32_t *con;
+	uint32_t j, n;
+	int i, shared = 0;
+
+	for (i = 0; i < kf->f.nctx; i++) {
+		w = lexicon_get(k->lx, kf->f.ctx[i]);
+		if (set_has(k, FS_CTX_STEM | w->stem)) {
+			shared++;
+			continue;
+		}
+		con = lexicon_concepts(k->lx, w);
+		n = w->ncore < CORE_MAX ? w->ncore : CORE_MAX;
+		for (j = 0; j < n; j++)
+			if (set_has(k, FS_CTX_CON | con[j]))
+				break;
+		if (j == n)
+			for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
+				if (set_has(k, FS_CTX_CON | con[w->ncore + j]))
+					break;
+		if (j < n || (j < w->nhyper && j < HYPER_MAX))
+			shared++;
+	}
+	return shared;
 }
 
 static int
@@ -452,7 +510,75 @@ kinds_compatible(enum fig_kind a, enum fig_kind b)
 	return a == b;
 }
 
+/*
+ * Does one of the figure's head nouns count people (or their deaths)?  2 for
+ * a general word (people, individuals), 1 for a particular kind of person
+ * (Palestinians, guards), 0 otherwise.
+ */
+static int
+figure_counts_people(const struct knowledge *k, const struct figure *f)
+{
+	int i, best = 0;
+
+	for (i = 0; i < f->nhead; i++) {
+		uint32_t fl = lexicon_get(k->lx, f->head[i])->flags;
+		if (fl & LEXW_PEOPLE)
+			return 2;
+		if (fl & LEXW_PERSON)
+			best = 1;
+	}
+	return best;
+}
+
+/*
+ * Can a figure with another value be a new value of the same count?  A
+ * count changes by a factor, not by orders of magnitude: 60,000 killed
+ * becoming 67,000 is an update, 60,000 and 5 million are two things.
+ */
+static int
+figure_change_plausible(const struct figure *nf, const struct figure *of)
+{
+	double a = fabs(nf->value), b = fabs(of->value);
+
+	if (nf->kind == FIG_ORDINAL || nf->kind == FIG_PERCENT)
+		return 1;
+	return a > 0 && b > 0 && a <= 10 * b && b <= 10 * a;
+}
+
 enum fig_verdict { FIGV_KNOWN, FIGV_NEW, FIGV_CHANGED, FIGV_IGNORE };
+
+static int
+date_known(const struct knowledge *k, const struct figure *f, int which)
+{
+	uint32_t key = knowledge_date_key(f, which);
+
+	return key != 0 && u32map_get(&k->dates, key) != NULL;
+}
+
+/*
+ * A date is known when the knowledge has it at the precision both give: "15
+ * August 2025" is the story's "August 15"; "August 2025" is known when the
+ * story has that month and that year.
+ */
+static enum fig_verdict
+date_judge(const struct knowledge *k, const struct figure *f)
+{
+	int known;
+
+	if (f->month && f->day)
+		known = date_known(k, f, DATE_MONTH_DAY);
+	else if (f->month && f->year)
+		known = date_known(k, f, DATE_YEAR_MONTH) ||
+		    (date_known(k, f, DATE_MONTH) &&
+			date_known(k, f, DATE_YEAR));
+	else if (f->month)
+		known = date_known(k, f, DATE_MONTH);
+	else if (f->year)
+		known = date_known(k, f, DATE_YEAR);
+	else
+		return FIGV_IGNORE;
+	return known ? FIGV_KNOWN : FIGV_NEW;
+}
 
 static enum fig_verdict
 figure_judge(struct knowledge *k, const struct figure *nf,
@@ -462,22 +588,24 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 	const struct kfig *best = NULL, *same = NULL;
 	struct vec32 *list;
 	double sc, best_sc = 0;
-	uint32_t i, j, key, nkeys;
-	int hh, which, same_value;
+	uint32_t i, j, nkeys;
+	int hh, same_value, weak, people;
 
 	*changed_from = NULL;
-	if (nf->kind == FIG_DATE) {
-		if (nf->year == 0 && nf->month == 0)
-			return FIGV_IGNORE;
-		which = (nf->year && nf->month) ? 0 : (nf->month ? 1 : 2);
-		key = knowledge_date_key(nf, which);
-		return u32map_get(&k->dates, key) ? FIGV_KNOWN : FIGV_NEW;
-	}
+	if (nf->kind == FIG_DATE)
+		return date_judge(k, nf);
 	if (nf->kind == FIG_TIME || nf->kind == FIG_VAGUE)
 		return FIGV_IGNORE;
 	if (set_prepare(k) == -1)
 		return FIGV_IGNORE;
-	subject_prepare(k, nf);
+	/*
+	 * A weak subject ("people", "individuals", or words before the
+	 * figure) names the count loosely: it may still be a known count of
+	 * people when enough of the words around them agree.
+	 */
+	people = figure_counts_people(k, nf);
+	weak = people || nf->head_before;
+	subject_prepare(k, nf, weak);
 	if (++k->fig_gen == 0)
 		k->fig_gen = 1;
 	/* known figures are indexed by their nouns and context words */
@@ -507,19 +635,31 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			if (same_value && same != NULL)
 				continue;
 			/* found through a context word: only a repeat of the
-			 * same value is of interest */
-			if (!same_value && i >= nf->nhead)
+			 * same value, or a weak subject, is of interest */
+			if (!same_value && i >= nf->nhead && !weak)
 				continue;
 			kf = &k->figs[list->v[j]];
-			sc = subject_score(k, kf, &hh, same_value);
+			sc = subject_score(k, kf, &hh, same_value || weak);
 			if (same_value) {
 				if (sc >= 0.5 || nf->nhead == 0)
 					same = kf;
 				continue;
 			}
+			/* "people" may be any kind of people; "guards" are
+			 * not "migrants" */
+			if (hh == 0 && weak &&
+			    (nf->head_before || kf->f.head_before ||
+				(people &&
+				    people + figure_counts_people(k, &kf->f) >=
+					3)) &&
+			    weak_ctx_shared(k, kf) >= 2) {
+				hh = 1;
+				sc = 2.0;
+			}
 			/* ordinals number a series: the noun is enough */
 			if (hh == 0 ||
-			    sc < (nf->kind == FIG_ORDINAL ? 1.0 : 2.0))
+			    sc < (nf->kind == FIG_ORDINAL ? 1.0 : 2.0) ||
+			    !figure_change_plausible(nf, &kf->f))
 				continue;
 			/* the newest value is what the story knows now */
 			if (best == NULL || kf->seq > best->seq ||
@@ -774,6 +914,62 @@ acronym_explained(
 	return 0;
 }
 
+/* Is entity e an acronym of a name the knowledge holds (IDF, IMOD)? */
+static int
+acronym_known(
+    const struct knowledge *k, const struct doc *d, const struct unit_ent *e)
+{
+	const struct token *t = &d->toks[e->tok_begin];
+	char low[8];
+	size_t i, n = 0;
+
+	if (e->nwords != 1 || e->tok_end != e->tok_begin + 1 ||
+	    !(t->flags & TF_ALLCAP) || t->len > sizeof(low))
+		return 0;
+	for (i = 0; i < t->len; i++) {
+		char c = d->text[t->off + i];
+		if (c == '.')
+			continue;
+		if (c < 'A' || c > 'Z')
+			return 0;
+		low[n++] = (char)(c + 32);
+	}
+	return n >= 2 &&
+	    u32map_get(&k->initials, knowledge_initials_key(low, n)) != NULL;
+}
+
+/*
+ * Is entity e part of the sentence's dateline ("LONDON:", "WASHINGTON,
+ * September 25, 2025 (WAFA) -")?  A place and an agency that say where the
+ * story was filed, not what happened.
+ */
+static int
+in_dateline(
+    const struct doc *d, const struct sentence *s, const struct unit_ent *e)
+{
+	const struct token *t0 = &d->toks[s->tok_begin];
+	uint32_t i, end = s->tok_begin + 1;
+
+	if (t0->kind != TOK_WORD || !(t0->flags & TF_ALLCAP) || t0->len < 3 ||
+	    end >= s->tok_end || d->toks[end].kind != TOK_PUNCT ||
+	    (d->toks[end].ch != ',' && d->toks[end].ch != ':'))
+		return 0;
+	/* it runs to its dash or colon */
+	for (i = end; i < s->tok_end && i < s->tok_begin + 14; i++)
+		if (d->toks[i].kind == TOK_PUNCT &&
+		    (d->toks[i].ch == '-' || (i > end && d->toks[i].ch == ':')))
+			break;
+	if (d->toks[end].ch == ':')
+		i = end;
+	if (e->tok_begin >= i)
+		return 0;
+	for (i = e->tok_begin; i < e->tok_end; i++)
+		if (d->toks[i].kind == TOK_WORD &&
+		    !(d->toks[i].flags & TF_ALLCAP))
+			return 0;
+	return 1;
+}
+
 /*
  * The actor of a sentence: the words before its first verb (an auxiliary,
  * a reporting verb, or a WordNet verb in -ed), after any leading clause.
@@ -841,10 +1037,12 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	const struct kfig *from[UNIT_MAX_FIGS];
 	enum fig_verdict verdict[UNIT_MAX_FIGS];
 	uint32_t top[NEAREST], i, j;
-	double topsc[NEAREST], c, total = 0, unc = 0, units = 0, ratio, nov;
+	double topsc[NEAREST], c, wt, total = 0, unc = 0, units = 0, ratio, nov,
+				      adj;
 	char why[512];
-	uint32_t newwords[8], actor;
-	size_t nnew = 0;
+	uint32_t actor;
+	char uncw[256];
+	int dbg = log_enabled(LOGL_DEBUG);
 	int ntop, novel, unknown;
 	uint64_t near_id = 0;
 
@@ -852,6 +1050,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	if (is_furniture(k, d, s, u))
 		return 0;
 	why[0] = '\0';
+	uncw[0] = '\0';
 	/* figures first: judging them uses the scratch set */
 	for (i = 0; i < u->nfigs; i++)
 		verdict[i] = figure_judge(k, &u->figs[i], &from[i]);
@@ -872,11 +1071,19 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 			if (g > c)
 				c = g;
 		}
-		total += w->spec;
-		unc += w->spec * (1.0 - c);
-		if (c == 0.0 && w->spec >= 0.5 &&
-		    nnew < SW_ARRAY_SIZE(newwords))
-			newwords[nnew++] = u->words[i];
+		/* "mere", "thorough", "deeply": how a thing is put, which
+		 * a rewording changes freely */
+		wt = w->spec;
+		if (w->flags & LEXW_MODIFIER)
+			wt *= MODIFIER_WEIGHT;
+		total += wt;
+		unc += wt * (1.0 - c);
+		if (dbg && w->spec * (1.0 - c) >= 0.2) {
+			const char *tx = lexicon_word_text(k->lx, u->words[i]);
+			size_t l = strlen(uncw);
+			snprintf(uncw + l, sizeof(uncw) - l, "%s%s=%.2f",
+			    l ? " " : "", tx, w->spec * (1.0 - c));
+		}
 	}
 	/* who did it: an actor the neighbours never mention is half a unit */
 	actor = sentence_actor(k, d, s);
@@ -890,7 +1097,8 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	for (i = 0; i < u->nents; i++) {
 		const struct unit_ent *e = &u->ents[i];
 		double maxspec = 0;
-		if (u32map_get(&k->ent_df, e->key))
+		if (u32map_get(&k->ent_df, e->key) || acronym_known(k, d, e) ||
+		    in_dateline(d, s, e))
 			continue;
 		unknown = 0;
 		for (j = 0; j < e->nwords; j++) {
@@ -921,6 +1129,21 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 				d->toks[e->tok_end - 1].len -
 				d->toks[e->tok_begin].off);
 		}
+	}
+	/* "on Wednesday": a day the story never mentioned dates a new event
+	 * (a quarter of a unit: it does not say what happened) */
+	for (i = s->tok_begin; i < s->tok_end; i++) {
+		const struct token *t = &d->toks[i];
+		if (t->kind != TOK_WORD || t->word == 0 ||
+		    !(lexicon_get(k->lx, t->word)->flags & LEXW_WEEKDAY))
+			continue;
+		if (!u32map_get(&k->dates,
+			knowledge_weekday_key(lexicon_get(k->lx, t->word)))) {
+			units += 0.25;
+			why_add(
+			    why, sizeof(why), "day", d->text + t->off, t->len);
+		}
+		break;
 	}
 	for (i = 0; i < u->nfigs; i++) {
 		const struct figure *f = &u->figs[i];
@@ -953,8 +1176,17 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	 */
 	/* paraphrase adds up in a long sentence: uncovered words count in
 	 * proportion to the share of the sentence they are, up to UNC_SHARE */
+	/*
+	 * A sentence that shares the rare words of a known one (its anchor
+	 * score above NEAR_PIVOT) is most likely a rewording of it: what it
+	 * leaves uncovered counts for less.  One anchored on nothing known is
+	 * more likely news.
+	 */
+	adj = unc - NEAR_SLOPE * ((ntop ? topsc[0] : 0.0) - NEAR_PIVOT);
+	if (adj < 0)
+		adj = 0;
 	novel = units +
-		    UNC_WEIGHT * unc *
+		    UNC_WEIGHT * adj *
 			(ratio < UNC_SHARE ? ratio / UNC_SHARE : 1.0) >=
 		k->params.unit_min ||
 	    (ratio >= k->params.novelty_min && unc >= 1.0);
@@ -965,9 +1197,11 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		nov = 1.0;
 	if (ntop > 0 && k->sents[top[0]].learned)
 		near_id = k->learned[k->sents[top[0]].learned - 1].id;
-	log_debug("claims %s: %s uncovered %.2f of %.2f, units %.1f (%s): %.*s",
-	    k->id, novel ? "new" : "known", unc, total, units, why,
-	    (int)(s->len > 160 ? 160 : s->len), d->text + s->off);
+	log_debug("claims %s: %s uncovered %.2f of %.2f, units %.1f (%s) "
+		  "[%s] near %.2f: %.*s",
+	    k->id, novel ? "new" : "known", unc, total, units, why, uncw,
+	    ntop ? topsc[0] : 0.0, (int)(s->len > 160 ? 160 : s->len),
+	    d->text + s->off);
 	if (!novel) {
 		if (near_id && ratio <= 0.3 &&
 		    corroborated_add(r, near_id) == -1)

@@ -99,6 +99,7 @@ struct knowledge {
 	struct u32map con_df;	/* core concept -> count */
 	struct u32map hyp_df;	/* hypernym concept -> count */
 	struct u32map ent_df;	/* entity key -> count */
+	struct u32map initials; /* initials of known names -> count */
 	struct u32map entw_df;	/* stem of an entity word -> count */
 	struct u32map lower_df; /* stem seen in lower case -> count */
 	struct u32map
@@ -174,8 +175,20 @@ int knowledge_index_text(
  * failure. */
 struct vec32 *knowledge_list(
     struct knowledge *k, struct u32map *m, uint32_t key, int create);
-/* Key of a date in the dates map: which 0 year+month, 1 month, 2 year; 0 when
- * absent. */
+/* The key of a weekday word in the dates map ("on Friday"); never 0. */
+uint32_t knowledge_weekday_key(const struct lex_word *w);
+/* The key of an acronym's lowercase letters in the initials map; never 0. */
+uint32_t knowledge_initials_key(const char *letters, size_t n);
+/* The parts of a date the dates map is keyed by. */
+enum date_key {
+	DATE_YEAR_MONTH,
+	DATE_MONTH,
+	DATE_YEAR,
+	DATE_MONTH_DAY,
+	DATE_NKEYS
+};
+/* Key of a date's parts (enum date_key) in the dates map; 0 when the date
+ * lacks them. */
 uint32_t knowledge_date_key(const struct figure *f, int which);
 /* Copy n bytes of text as valid UTF-8 (bad bytes become U+FFFD, NULs go).
  * Caller frees; NULL on failure. */

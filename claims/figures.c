@@ -91,7 +91,9 @@ static const struct approxword approxwords[] = {
 	{ "approximately", NULL, APPROX_ABOUT }, { "some", NULL, APPROX_ABOUT },
 	{ "estimated", NULL, APPROX_ABOUT }, { "least", NULL, APPROX_ATLEAST },
 	{ "to", NULL, APPROX_UPTO }, { "much", "as", APPROX_UPTO },
-	{ "many", "as", APPROX_UPTO }
+	{ "many", "as", APPROX_UPTO }, { "minimum", "of", APPROX_ATLEAST },
+	{ "excess", "of", APPROX_OVER }, { "maximum", "of", APPROX_UPTO },
+	{ "upward", "of", APPROX_OVER }
 };
 
 static const char *
@@ -279,7 +281,7 @@ fig_subject(const struct doc *d, struct lexicon *lx, struct figure *f,
     uint32_t tb, uint32_t te)
 {
 	uint32_t i = f->tok_end, k;
-	int lo, hi;
+	int dist, side;
 
 	while (i < te &&
 	    (word_eq(d, lx, i, te, "of") || word_eq(d, lx, i, te, "the") ||
@@ -298,6 +300,7 @@ fig_subject(const struct doc *d, struct lexicon *lx, struct figure *f,
 	}
 	if (f->nhead == 0) {
 		/* "shares rose 2 percent": the subject comes before */
+		f->head_before = 1;
 		for (k = f->tok_begin; k > tb && f->nhead < 2; k--) {
 			if (d->toks[k - 1].kind == TOK_PUNCT)
 				break;
@@ -305,22 +308,36 @@ fig_subject(const struct doc *d, struct lexicon *lx, struct figure *f,
 				f->head[f->nhead++] = d->toks[k - 1].word;
 		}
 	}
-	lo = (int)f->tok_begin - 16;
-	hi = (int)f->tok_end + 14;
-	if (lo < (int)tb)
-		lo = (int)tb;
-	if (hi > (int)te)
-		hi = (int)te;
-	for (k = (uint32_t)lo; k < (uint32_t)hi && f->nctx < FIG_MAX_CTX; k++) {
-		int dup = 0, h;
-		if (k >= f->tok_begin && k < f->tok_end)
-			continue;
-		if (!is_content(d, lx, k))
-			continue;
-		for (h = 0; h < f->nhead; h++)
-			dup |= f->head[h] == d->toks[k].word;
-		if (!dup)
-			f->ctx[f->nctx++] = d->toks[k].word;
+	/*
+	 * The words of the sentence around it, nearest first, so that a long
+	 * sentence keeps the words that belong to this figure ("with the true
+	 * toll likely much higher" still describes "over 60,000").
+	 */
+	for (dist = 1; f->nctx < FIG_MAX_CTX; dist++) {
+		int more = 0;
+		for (side = 0; side < 2 && f->nctx < FIG_MAX_CTX; side++) {
+			int dup = 0, h;
+			if (side == 0) {
+				if (f->tok_begin < tb + (uint32_t)dist)
+					continue;
+				k = f->tok_begin - (uint32_t)dist;
+			} else {
+				k = f->tok_end - 1 + (uint32_t)dist;
+				if (k >= te)
+					continue;
+			}
+			more = 1;
+			if (!is_content(d, lx, k))
+				continue;
+			for (h = 0; h < f->nhead; h++)
+				dup |= f->head[h] == d->toks[k].word;
+			for (h = 0; h < f->nctx; h++)
+				dup |= f->ctx[h] == d->toks[k].word;
+			if (!dup)
+				f->ctx[f->nctx++] = d->toks[k].word;
+		}
+		if (!more)
+			break;
 	}
 }
 
@@ -468,6 +485,13 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 				added++;
 				continue;
 			}
+			/* "15 August": the day of the date the month
+			 * word starts */
+			if (t->len <= 2 && !(t->flags & TF_ORDINAL) &&
+			    month_at(d, lx, i + 1, tb, te) != 0 &&
+			    num_value(d, i, &prec) >= 1 &&
+			    num_value(d, i, &prec) <= 31)
+				continue;
 			if (is_year_token(d, lx, i, te)) {
 				f.kind = FIG_DATE;
 				f.year = (int16_t)num_value(d, i, &prec);
@@ -679,7 +703,12 @@ figures_values_match(double av, double ap, double bv, double bp)
 
 	if (av == bv)
 		return 1;
-	p = ap > bp ? ap : bp;
+	/*
+	 * The finer figure says how exactly the count is known: "over 60,000"
+	 * and "more than 63,000" are two values, not one value rounded two
+	 * ways.
+	 */
+	p = ap < bp ? ap : bp;
 	if (p <= 0)
 		p = 1;
 	ra = floor(av / p + 0.5);

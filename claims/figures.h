@@ -45,9 +45,11 @@ struct figure {
 	uint32_t head[FIG_MAX_HEAD]; /* word ids of the counted noun phrase */
 	uint32_t ctx[FIG_MAX_CTX];   /* content words around it */
 	uint8_t nhead, nctx;
-	int16_t year; /* FIG_DATE: 0 when absent */
-	int8_t month; /* 1..12, 0 when absent */
-	int8_t day;   /* 1..31, 0 when absent */
+	uint8_t head_before; /* the head came from the words before the figure
+				("the toll passed 64,000"): a weak subject */
+	int16_t year;	     /* FIG_DATE: 0 when absent */
+	int8_t month;	     /* 1..12, 0 when absent */
+	int8_t day;	     /* 1..31, 0 when absent */
 };
 
 /*

@@ -113,6 +113,7 @@ knowledge_free(struct knowledge *k)
 	u32map_free(&k->con_df);
 	u32map_free(&k->hyp_df);
 	u32map_free(&k->ent_df);
+	u32map_free(&k->initials);
 	u32map_free(&k->entw_df);
 	u32map_free(&k->lower_df);
 	u32map_free(&k->fig_post);
@@ -389,6 +390,24 @@ tok_is_name(struct knowledge *k, const struct doc *d, uint32_t i)
 	return 1;
 }
 
+/*
+ * Words that give a name's legal form, not the name: "Covington & Burling
+ * LLP" and "Covington & Burling" are one firm.
+ */
+static int
+legal_form_word(const char *w)
+{
+	static const char *const forms[] = { "corporation", "corp", "inc",
+		"incorporated", "llc", "llp", "ltd", "limited", "plc", "gmbh",
+		"co" };
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(forms); i++)
+		if (strcmp(w, forms[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 units_entities(struct knowledge *k, const struct doc *d,
     const struct sentence *s, struct units *u)
@@ -471,7 +490,10 @@ units_entities(struct knowledge *k, const struct doc *d,
 			uint32_t part;
 			if (d->toks[m].kind == TOK_WORD) {
 				w = lexicon_get(k->lx, d->toks[m].word);
-				if (w->flags & LEXW_STOP)
+				if ((w->flags & LEXW_STOP) ||
+				    (e->nwords > 0 &&
+					legal_form_word(lexicon_word_text(
+					    k->lx, d->toks[m].word))))
 					continue;
 				part = w->stem;
 				if (e->nwords < 6)
@@ -584,13 +606,26 @@ units_extract(struct knowledge *k, const struct doc *d,
 uint32_t
 knowledge_date_key(const struct figure *f, int which)
 {
-	/* which: 0 year+month, 1 month only, 2 year only */
-	if (which == 0 && f->year && f->month)
-		return 3000000u + (uint32_t)f->year * 100u + (uint32_t)f->month;
-	if (which == 1 && f->month)
-		return 1000000u + (uint32_t)f->month;
-	if (which == 2 && f->year)
-		return 2000000u + (uint32_t)f->year;
+	switch (which) {
+	case DATE_YEAR_MONTH:
+		if (f->year && f->month)
+			return 3000000u + (uint32_t)f->year * 100u +
+			    (uint32_t)f->month;
+		break;
+	case DATE_MONTH:
+		if (f->month)
+			return 1000000u + (uint32_t)f->month;
+		break;
+	case DATE_YEAR:
+		if (f->year)
+			return 2000000u + (uint32_t)f->year;
+		break;
+	case DATE_MONTH_DAY:
+		if (f->month && f->day)
+			return 4000000u + (uint32_t)f->month * 100u +
+			    (uint32_t)f->day;
+		break;
+	}
 	return 0;
 }
 
@@ -648,6 +683,58 @@ cover_keys(struct knowledge *k, const struct units *u, struct ksent *ks)
 fail:
 	k->keys.n = base;
 	return -1;
+}
+
+uint32_t
+knowledge_weekday_key(const struct lex_word *w)
+{
+	return 0x80000000u | w->stem;
+}
+
+uint32_t
+knowledge_initials_key(const char *letters, size_t n)
+{
+	uint32_t h = strtab_hash(letters, n);
+
+	return h ? h : 1;
+}
+
+/*
+ * Index the initials of a name of two or more words, with and without its
+ * small words ("Israel Defense Forces": IDF; "Ministry of Defense": MOD and
+ * MD), so that the acronym alone is known later.  0/-1.
+ */
+static int
+knowledge_index_initials(
+    struct knowledge *k, const struct doc *d, const struct unit_ent *e)
+{
+	char all[8], big[8];
+	size_t na = 0, nb = 0;
+	uint32_t i;
+
+	if (e->nwords < 2)
+		return 0;
+	for (i = e->tok_begin; i < e->tok_end; i++) {
+		const struct token *t = &d->toks[i];
+		char c;
+		if (t->kind != TOK_WORD || t->word == 0)
+			continue;
+		c = d->text[t->off];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (na < sizeof(all))
+			all[na++] = c;
+		if (!(lexicon_get(k->lx, t->word)->flags & LEXW_STOP) &&
+		    nb < sizeof(big))
+			big[nb++] = c;
+	}
+	if (na >= 2 && na < sizeof(all) &&
+	    count_up(&k->initials, knowledge_initials_key(all, na)) == -1)
+		return -1;
+	if (nb >= 2 && nb < sizeof(big) && nb != na &&
+	    count_up(&k->initials, knowledge_initials_key(big, nb)) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -731,14 +818,20 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	}
 	for (i = s->tok_begin; i < s->tok_end; i++) {
 		const struct token *t = &d->toks[i];
-		if (t->kind == TOK_WORD && t->word != 0 &&
-		    !(t->flags & (TF_CAP | TF_ALLCAP)) &&
-		    count_up(&k->lower_df, lexicon_get(k->lx, t->word)->stem) ==
-			-1)
+		if (t->kind != TOK_WORD || t->word == 0)
+			continue;
+		w = lexicon_get(k->lx, t->word);
+		if (!(t->flags & (TF_CAP | TF_ALLCAP)) &&
+		    count_up(&k->lower_df, w->stem) == -1)
+			return -1;
+		if ((w->flags & LEXW_WEEKDAY) &&
+		    count_up(&k->dates, knowledge_weekday_key(w)) == -1)
 			return -1;
 	}
 	for (i = 0; i < u->nents; i++) {
 		if (count_up(&k->ent_df, u->ents[i].key) == -1)
+			return -1;
+		if (knowledge_index_initials(k, d, &u->ents[i]) == -1)
 			return -1;
 		for (j = 0; j < u->ents[i].nwords; j++) {
 			w = lexicon_get(k->lx, u->ents[i].words[j]);
@@ -749,7 +842,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	for (i = 0; i < u->nfigs; i++) {
 		const struct figure *f = &u->figs[i];
 		if (f->kind == FIG_DATE) {
-			for (which = 0; which < 3; which++) {
+			for (which = 0; which < DATE_NKEYS; which++) {
 				key = knowledge_date_key(f, which);
 				if (key && count_up(&k->dates, key) == -1)
 					return -1;

@@ -575,7 +575,7 @@ wn_read_synset(const struct lexicon *lx, int pos, unsigned long off,
 		if (strcmp(w, lemma) == 0) {
 			me = (int)i;
 			if (p[-(long)wl] >= 'A' && p[-(long)wl] <= 'Z')
-				*proper = 1;
+				*proper |= 1;
 		}
 		strtoul(p, &ep, 16); /* lex_id */
 		p = ep;
@@ -611,6 +611,31 @@ wn_read_synset(const struct lexicon *lx, int pos, unsigned long off,
 			*ncore = con_push(core, *ncore,
 			    ((uint32_t)tpos << 24) | (uint32_t)toff);
 	}
+}
+
+/*
+ * Does a noun whose most frequent sense is at off count people?  2: it is
+ * one of the general words for people and their deaths (people,
+ * individuals, fatalities), which WordNet files elsewhere; 1: its sense is
+ * in noun.person (lexicographer file 18: Palestinians, civilians, guards);
+ * 0: no.
+ */
+static int
+wn_counts_people(const struct lexicon *lx, unsigned long off, const char *lemma)
+{
+	static const char *const general[] = { "person", "people", "individual",
+		"death", "fatality", "life" };
+	const struct wn_map *m = &lx->data[WN_NOUN];
+	size_t i;
+	char *ep;
+
+	for (i = 0; i < SW_ARRAY_SIZE(general); i++)
+		if (strcmp(lemma, general[i]) == 0)
+			return 2;
+	if (off >= m->n)
+		return 0;
+	strtoul(m->p + off, &ep, 10);
+	return strtoul(ep, NULL, 10) == 18;
 }
 
 /* Add the first senses of lemma in pos; returns 1 when the lemma exists. */
@@ -660,6 +685,8 @@ wn_lookup_pos(const struct lexicon *lx, int pos, const char *lemma,
 		    (taken == 1 && (pos == WN_NOUN || pos == WN_ADJ))
 			? proper
 			: &unused);
+		if (taken == 1 && pos == WN_NOUN)
+			*proper |= wn_counts_people(lx, off, lemma) << 1;
 	}
 	return 1;
 }
@@ -860,11 +887,18 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 		out->flags |= LEXW_WORDNET;
 		if (found & (1 << WN_VERB))
 			out->flags |= LEXW_VERB;
+		/* only an adjective or an adverb: how, not what */
+		if (!(found & ((1 << WN_VERB) | (1 << WN_NOUN))))
+			out->flags |= LEXW_MODIFIER;
 		if ((found & (1 << WN_VERB)) && n > 4 &&
 		    strcmp(w + n - 2, "ed") == 0)
 			out->flags |= LEXW_VERB_ED;
-		if (proper)
+		if (proper & 1)
 			out->flags |= LEXW_PROPER;
+		if (proper & 6)
+			out->flags |= LEXW_PERSON;
+		if (proper & 4)
+			out->flags |= LEXW_PEOPLE;
 		cid = strtab_find(&lx->cnt, base, strlen(base));
 		c = cid ? lx->counts[cid] : 0.0;
 		if (lx->cnt_total < 1000.0)

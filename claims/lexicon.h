@@ -23,6 +23,9 @@
 #define LEXW_ABBR_TITLE 0x800 /* Mr, Dr, No: a period after it never ends */
 #define LEXW_ABBR_END 0x1000  /* Inc, Jan: ends only before a starter */
 #define LEXW_STARTER 0x2000   /* The, But: a typical sentence opener */
+#define LEXW_PERSON 0x4000    /* a noun that counts people (or deaths) */
+#define LEXW_PEOPLE 0x8000    /* ... and a general one: people, individuals */
+#define LEXW_MODIFIER 0x10000 /* only an adjective or adverb to WordNet */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as

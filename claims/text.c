@@ -686,7 +686,21 @@ doc_parse(struct doc *d, struct lexicon *lx, const char *s, size_t n)
 			t->kind = TOK_WORD;
 			t->flags |= flags;
 			t->len = (uint32_t)(wend - i);
-			if (fold_ascii(s + i, wend - i, fold, &h)) {
+			if (flags & TF_ACRONYM) {
+				/* U.S. is the word US, U.N. is UN */
+				size_t a, o = 0;
+				for (a = i; a < wend && o + 1 < sizeof(fold);
+				     a++)
+					if (s[a] != '.')
+						fold[o++] =
+						    (char)((s[a] >= 'A' &&
+							       s[a] <= 'Z')
+							    ? s[a] + 32
+							    : s[a]);
+				t->word = o ? lexicon_word(lx, fold, o) : 0;
+				if (o && t->word == 0)
+					return -1;
+			} else if (fold_ascii(s + i, wend - i, fold, &h)) {
 				t->word = lexicon_word_h(lx, fold, wend - i, h);
 				if (t->word == 0)
 					return -1;

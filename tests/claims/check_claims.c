@@ -120,6 +120,10 @@ static const struct fig_case fig_cases[] = {
 	    "homes" },
 	{ "Up to 40 trucks wait at the border.", FIG_COUNT, 40, APPROX_UPTO,
 	    "trucks" },
+	{ "It killed a minimum of 62,000 individuals.", FIG_COUNT, 62000,
+	    APPROX_ATLEAST, "individuals" },
+	{ "In excess of 5,000 pages were released.", FIG_COUNT, 5000,
+	    APPROX_OVER, "pages" },
 	{ "Twenty-five workers were hurt.", FIG_COUNT, 25, APPROX_EXACT,
 	    "workers" },
 	{ "Millions of files were copied.", FIG_VAGUE, 1e6, APPROX_EXACT,
@@ -127,6 +131,8 @@ static const struct fig_case fig_cases[] = {
 	{ "The deal was signed on August 6, 2025.", FIG_DATE, 20250806,
 	    APPROX_EXACT, NULL },
 	{ "The plan dates from 2021 when talks began.", FIG_DATE, 20210000,
+	    APPROX_EXACT, NULL },
+	{ "Help came in the weeks after 7 October 2023.", FIG_DATE, 20231007,
 	    APPROX_EXACT, NULL },
 	{ "The meeting began at 10:30 sharp.", FIG_TIME, 0, APPROX_EXACT,
 	    NULL },
@@ -203,6 +209,9 @@ struct same_case {
 static const struct same_case same_cases[] = {
 	{ "over 60,000 people", "about 60,500 people", 1 },
 	{ "over 60,000 people", "more than 67,000 people", 0 },
+	{ "over 60,000 people", "at least 63,000 people", 0 },
+	{ "over 60,000 people", "some 61,000 people", 1 },
+	{ "about 8,000 terabytes", "8,000 terabytes", 1 },
 	{ "nearly 70% of staff", "70% of staff", 1 },
 	{ "8,000 terabytes of data", "8 petabytes of data", 1 },
 	{ "11,500 terabytes of data", "8,000 terabytes of data", 0 },
@@ -350,6 +359,79 @@ START_TEST(test_novelty)
 }
 END_TEST
 
+/*
+ * Names and dates that only look new: an acronym of a known name, a legal
+ * form after it, a dateline, a date given with its year.
+ */
+static const char names_story[] =
+    "The Ruritanian Border Agency stored drone footage of migrants on "
+    "Acme's Zephyr cloud, the Daily Ledger reported on 6 August.\n"
+    "Acme Robotics said on Friday that it had hired the law firm Halvorsen "
+    "& Pike to review the contract.\n";
+
+struct names_case {
+	const char *sentence;
+	int is_new;
+	const char *not_why; /* must not be given as a reason, or NULL */
+};
+
+static const struct names_case names_cases[] = {
+	{ "The RBA stored drone footage of migrants on Zephyr, the Daily "
+	  "Ledger reported.",
+	    0, NULL },
+	{ "The RBA kept 4,000 hours of drone footage on Zephyr.", 1, "RBA" },
+	{ "Acme Robotics Inc. said it had hired the law firm Halvorsen & Pike "
+	  "LLP to review the contract.",
+	    0, NULL },
+	{ "Acme Robotics Inc. said Halvorsen & Pike LLP found 4,000 hours of "
+	  "footage.",
+	    1, "entity" },
+	{ "VALDORIA: The Ruritanian Border Agency kept 4,000 hours of drone "
+	  "footage on Zephyr.",
+	    1, "VALDORIA" },
+	{ "On 6 August 2025, the Daily Ledger reported that the agency kept "
+	  "4,000 hours of footage.",
+	    1, "date" },
+	/* a name the story never had is news */
+	{ "The Ruritanian Border Agency moved the footage to Borealis "
+	  "Networks.",
+	    1, NULL },
+};
+
+START_TEST(test_names)
+{
+	const struct names_case *c = &names_cases[_i];
+	struct knowledge *k = knowledge_new(lx, "names", NULL);
+	struct claims_result *r;
+	char body[1024];
+	size_t i;
+	int found = 0;
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(knowledge_add_baseline(
+			     k, names_story, strlen(names_story), "a"),
+	    0);
+	snprintf(body, sizeof(body),
+	    "Acme Robotics, Zephyr and the Ruritanian Border Agency.\n%s\n",
+	    c->sentence);
+	r = claims_analyze(k, "Zephyr drone footage", body, strlen(body));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->relevant, "not relevant: %s", c->sentence);
+	for (i = 0; i < r->nclaims; i++) {
+		if (strcmp(r->claims[i].text, c->sentence) != 0)
+			continue;
+		found = 1;
+		ck_assert_msg(c->not_why == NULL ||
+			strstr(r->claims[i].why, c->not_why) == NULL,
+		    "%s: new because %s", c->sentence, r->claims[i].why);
+	}
+	ck_assert_msg(found == c->is_new, "%s: %s", c->sentence,
+	    found ? "flagged new" : "not flagged");
+	claims_result_free(r);
+	knowledge_free(k);
+}
+END_TEST
+
 struct relevance_case {
 	const char *title, *body;
 	int relevant;
@@ -428,6 +510,84 @@ START_TEST(test_changed_figure)
 	}
 	ck_assert_msg(hours, "1,200 -> 3,000 hours not found");
 	ck_assert_msg(inquiry, "second -> third inquiry not found");
+	claims_result_free(r);
+	knowledge_free(k);
+}
+END_TEST
+
+/*
+ * A count of people as outlets word it: the same noun or another word for
+ * people, the toll named before the figure, killed or died for the seed's
+ * verb.  Each line is analysed alone against a story that says "over 3,000
+ * migrants have died".
+ */
+static const char toll_story[] =
+    "Acme Robotics sold Zephyr drones to the Ruritanian border agency to "
+    "watch migrants.\n"
+    "Since March 2024, over 3,000 migrants have died crossing the border, "
+    "according to the Ruritanian Red Cross, with the true toll likely "
+    "higher.\n";
+
+struct toll_case {
+	const char *sentence;
+	double changed_to; /* the new value reported, or 0 for no change */
+};
+
+static const struct toll_case toll_cases[] = {
+	{ "More than 3,600 migrants have died crossing the border since "
+	  "March 2024, the Red Cross said.",
+	    3600 },
+	{ "At least 3,400 people have died on the crossing, according to the "
+	  "Red Cross.",
+	    3400 },
+	{ "The border crossing has killed a minimum of 3,300 individuals "
+	  "since March 2024, the Red Cross says.",
+	    3300 },
+	{ "The death toll on the border has passed 3,500, according to the "
+	  "Red Cross.",
+	    3500 },
+	/* the same toll said again, more or less exactly */
+	{ "Over 3,000 migrants have died crossing the border, the Red Cross "
+	  "said.",
+	    0 },
+	{ "Some 3,050 migrants have died crossing the border, the Red Cross "
+	  "said.",
+	    0 },
+	/* other counts in the same words */
+	{ "The border agency employs 4,000 guards to watch the crossing.", 0 },
+	{ "About 2 million people live near the border, the Red Cross said.",
+	    0 },
+};
+
+START_TEST(test_toll_phrasings)
+{
+	const struct toll_case *c = &toll_cases[_i];
+	struct knowledge *k = knowledge_new(lx, "toll", NULL);
+	struct claims_result *r;
+	char body[1024];
+	size_t i;
+	int found = 0;
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(
+	    knowledge_add_baseline(k, toll_story, strlen(toll_story), "a"), 0);
+	snprintf(body, sizeof(body),
+	    "Acme Robotics Zephyr drones watch migrants for the Ruritanian "
+	    "border agency.\n%s\n",
+	    c->sentence);
+	r = claims_analyze(
+	    k, "Zephyr drones at the border", body, strlen(body));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->relevant, "not relevant: %s", c->sentence);
+	for (i = 0; i < r->nchanges; i++) {
+		ck_assert_msg(c->changed_to != 0, "%s: changed %g -> %g",
+		    c->sentence, r->changes[i].old.value,
+		    r->changes[i].new.value);
+		ck_assert(r->changes[i].old.value == 3000);
+		found |= r->changes[i].new.value == c->changed_to;
+	}
+	ck_assert_msg(c->changed_to == 0 || found, "%s: no change to %g",
+	    c->sentence, c->changed_to);
 	claims_result_free(r);
 	knowledge_free(k);
 }
@@ -812,6 +972,10 @@ claims_suite(void)
 	    tc, test_relevance, 0, (int)SW_ARRAY_SIZE(relevance_cases));
 	tcase_add_test(tc, test_changed_figure);
 	tcase_add_test(tc, test_figure_history);
+	tcase_add_loop_test(
+	    tc, test_names, 0, (int)SW_ARRAY_SIZE(names_cases));
+	tcase_add_loop_test(
+	    tc, test_toll_phrasings, 0, (int)SW_ARRAY_SIZE(toll_cases));
 	tcase_add_test(tc, test_default_story);
 	tcase_add_test(tc, test_learning);
 	tcase_add_test(tc, test_json);
