@@ -21,6 +21,9 @@ _Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
 
 /* Decision weights. */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
+#define PROTAGONIST_DF                                      \
+	5.0 /* known sentences naming a protagonist (one in \
+		     ten of a smaller baseline's) */
 #define UNC_SHARE 0.3
 #define UNC_WEIGHT 0.3	    /* units per unit of uncovered specificity */
 #define MODIFIER_WEIGHT 0.5 /* adjectives and adverbs weigh half */
@@ -708,6 +711,17 @@ struct rel_acc {
  * words: intercepted, surveillance).  Only core terms count: with several
  * baseline documents, those that at least two of them use.
  */
+/* How distinctive a word is for relevance: its own specificity, or the
+ * baseline's form of its stem when that is commoner. */
+static double
+story_spec(const struct knowledge *k, const struct lex_word *w)
+{
+	const uint32_t *sp = u32map_get(&k->story_spec, w->stem);
+	double b = sp ? (*sp - 1) / 1000.0 : 1.0;
+
+	return b < w->spec ? b : w->spec;
+}
+
 static uint8_t
 stem_info(struct knowledge *k, const struct lex_word *w)
 {
@@ -724,7 +738,7 @@ stem_info(struct knowledge *k, const struct lex_word *w)
 		info |= SI_TERM | SI_MARK | SI_NAME;
 	core = mask != NULL &&
 	    (k->nbaseline < 2 ? 1 : __builtin_popcount(*mask) >= 2);
-	if (core && w->spec >= DISTINCT_SPEC) {
+	if (core && story_spec(k, w) >= DISTINCT_SPEC) {
 		info |= SI_MARK;
 		/* Azure: an English word the story only uses as a name */
 		if (!(w->flags & LEXW_WORDNET) ||
@@ -757,10 +771,22 @@ rel_word(struct knowledge *k, struct rel_acc *ra, uint32_t wid, double mult)
 	if (!(info & SI_MARK))
 		return;
 	if (info & SI_NAME) {
-		ra->names += (info & SI_TERM) ? 1.5 : w->spec;
+		/* the story's protagonists (Microsoft, Azure, Unit 8200) are
+		 * in many of its sentences; a name it cites once or twice
+		 * (+972 Magazine) is also in other stories */
+		const struct vec32 *l = knowledge_stem_list(k, w->stem);
+		double pdf = k->nbase_sents / 10.0, prom;
+		if (pdf > PROTAGONIST_DF)
+			pdf = PROTAGONIST_DF;
+		if (pdf < 1.0)
+			pdf = 1.0;
+		prom = l ? l->n / pdf : 0.0;
+		ra->names += (info & SI_TERM)
+		    ? 1.5
+		    : story_spec(k, w) * (prom > 1.0 ? 1.0 : prom);
 		ra->nnames++;
 	} else {
-		ra->topic += w->spec;
+		ra->topic += story_spec(k, w);
 		ra->ntopic++;
 	}
 	tx = lexicon_word_text(k->lx, wid);

@@ -106,9 +106,12 @@ struct knowledge {
 	    fig_post;	     /* stem of a figure's subject or context -> list */
 	struct u32map dates; /* year*100+month (and 100*month) -> count */
 	struct u32map
-	    story;	    /* baseline stem -> bitmask of baseline documents */
-	uint32_t nbaseline; /* baseline documents added */
-	struct u32map terms; /* configured term stem -> 1 */
+	    story; /* baseline stem -> bitmask of baseline documents */
+	struct u32map story_spec; /* baseline stem -> 1 + 1000 x its lowest
+				     specificity in the baseline */
+	uint32_t nbaseline;	  /* baseline documents added */
+	uint32_t nbase_sents;	  /* baseline sentences indexed */
+	struct u32map terms;	  /* configured term stem -> 1 */
 	double story_mass;
 	struct claims_learned *learned;
 	size_t nlearned, learnedcap;

@@ -119,6 +119,7 @@ knowledge_free(struct knowledge *k)
 	u32map_free(&k->fig_post);
 	u32map_free(&k->dates);
 	u32map_free(&k->story);
+	u32map_free(&k->story_spec);
 	u32map_free(&k->terms);
 	for (i = 0; i < k->nlearned; i++)
 		learned_clear(&k->learned[i]);
@@ -789,6 +790,8 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
 	ks->learned = learned;
 	k->nsents++;
+	if (!learned)
+		k->nbase_sents++;
 
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
@@ -808,12 +811,20 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 			if (count_up(&k->hyp_df, con[w->ncore + j] + 1) == -1)
 				return -1;
 		if (!learned) {
-			uint32_t *v = u32map_put(&k->story, w->stem);
+			uint32_t *v = u32map_put(&k->story, w->stem), *sp;
+			uint32_t milli = (uint32_t)(w->spec * 1000.0f) + 1;
 			if (v == NULL)
 				return -1;
 			if (*v == 0)
 				k->story_mass += w->spec;
 			*v |= 1u << (k->nbaseline % 32);
+			/* the commonest form the baseline uses says how
+			 * distinctive the stem is: "report", not "reporter" */
+			sp = u32map_put(&k->story_spec, w->stem);
+			if (sp == NULL)
+				return -1;
+			if (*sp == 0 || milli < *sp)
+				*sp = milli;
 		}
 	}
 	for (i = s->tok_begin; i < s->tok_end; i++) {

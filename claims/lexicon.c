@@ -731,8 +731,26 @@ apply_rule(const char *w, size_t n, const struct morph_rule *r, char *out,
 }
 
 /*
- * Morphy: find the WordNet base form of w for each POS and gather concepts.
- * base receives the first base form found (for counts and stemming).
+ * Keep cand as the base form when it is the commonest reading so far:
+ * "helping" is a rare noun but a form of the common verb "help", and it is
+ * the verb that says how common the word is.  best starts below zero.
+ */
+static void
+base_consider(const struct lexicon *lx, const char *cand, char *base,
+    size_t basesz, double *best)
+{
+	uint32_t id = strtab_find(&lx->cnt, cand, strlen(cand));
+	double c = id ? lx->counts[id] : 0.0;
+
+	if (c > *best) {
+		*best = c;
+		snprintf(base, basesz, "%s", cand);
+	}
+}
+
+/*
+ * Morphy: find the WordNet base forms of w for each POS and gather concepts.
+ * base receives the commonest base form found (for counts and stemming).
  */
 static int
 wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
@@ -744,6 +762,7 @@ wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
 	size_t n = strlen(w);
 	uint32_t id;
 	int pos, found = 0, hit, i;
+	double best = -1;
 
 	base[0] = '\0';
 	for (pos = 0; pos < WN_NPOS; pos++) {
@@ -762,9 +781,9 @@ wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
 					hit = wn_lookup_pos(lx, pos, cand, core,
 					    ncore, hyper, nhyper, nsenses,
 					    proper);
-					if (hit && base[0] == '\0')
-						snprintf(
-						    base, basesz, "%s", cand);
+					if (hit)
+						base_consider(lx, cand, base,
+						    basesz, &best);
 				}
 				while (*e == ' ')
 					e++;
@@ -773,8 +792,8 @@ wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
 		if (!hit)
 			hit = wn_lookup_pos(lx, pos, w, core, ncore, hyper,
 			    nhyper, nsenses, proper);
-		if (hit && base[0] == '\0')
-			snprintf(base, basesz, "%s", w);
+		if (hit)
+			base_consider(lx, w, base, basesz, &best);
 		for (i = 0; !hit && morph_rules[pos] != NULL &&
 		     morph_rules[pos][i].suf != NULL;
 		     i++) {
@@ -783,8 +802,8 @@ wn_analyse(const struct lexicon *lx, const char *w, uint32_t *core, int *ncore,
 				continue;
 			hit = wn_lookup_pos(lx, pos, cand, core, ncore, hyper,
 			    nhyper, nsenses, proper);
-			if (hit && base[0] == '\0')
-				snprintf(base, basesz, "%s", cand);
+			if (hit)
+				base_consider(lx, cand, base, basesz, &best);
 		}
 		found |= hit << pos;
 	}
