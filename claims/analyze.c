@@ -367,7 +367,11 @@ is_furniture(struct knowledge *k, const struct doc *d, const struct sentence *s,
 		if (t->flags & (TF_CAP | TF_ALLCAP))
 			caps++;
 	}
-	if (u->nwords < (uint32_t)k->params.min_words)
+	/* a short sentence is a claim only when it names or counts
+	 * something ("The interruption lasted about 40 seconds.") */
+	if (u->nwords < (uint32_t)k->params.min_words &&
+	    (u->nwords < 2 || (s->flags & SF_NOTERM) ||
+		(u->nfigs == 0 && u->nents == 0)))
 		return 1;
 	if (words < 20 && s->len < sizeof(low)) {
 		for (i = 0; i < s->len; i++) {

@@ -326,6 +326,9 @@ static const struct novelty_case novelty_cases[] = {
 	  "in Freedonia.",
 	    1 },
 	{ "The agency employs 400 analysts to watch the footage.", 1 },
+	/* short, but it counts something */
+	{ "The sit-in lasted about 40 minutes.", 1 },
+	{ "The next protest is planned for 9 May in Valdoria.", 1 },
 };
 
 static const char frame[] =
@@ -408,8 +411,8 @@ START_TEST(test_names)
 	int found = 0;
 
 	ck_assert_ptr_nonnull(k);
-	ck_assert_int_eq(knowledge_add_baseline(
-			     k, names_story, strlen(names_story), "a"),
+	ck_assert_int_eq(
+	    knowledge_add_baseline(k, names_story, strlen(names_story), "a"),
 	    0);
 	snprintf(body, sizeof(body),
 	    "Acme Robotics, Zephyr and the Ruritanian Border Agency.\n%s\n",
@@ -972,8 +975,7 @@ claims_suite(void)
 	    tc, test_relevance, 0, (int)SW_ARRAY_SIZE(relevance_cases));
 	tcase_add_test(tc, test_changed_figure);
 	tcase_add_test(tc, test_figure_history);
-	tcase_add_loop_test(
-	    tc, test_names, 0, (int)SW_ARRAY_SIZE(names_cases));
+	tcase_add_loop_test(tc, test_names, 0, (int)SW_ARRAY_SIZE(names_cases));
 	tcase_add_loop_test(
 	    tc, test_toll_phrasings, 0, (int)SW_ARRAY_SIZE(toll_cases));
 	tcase_add_test(tc, test_default_story);
