@@ -729,7 +729,7 @@ story_spec(const struct knowledge *k, const struct lex_word *w)
 static uint8_t
 stem_info(struct knowledge *k, const struct lex_word *w)
 {
-	uint32_t st = w->stem, *mask;
+	uint32_t st = w->stem, *mask, *ldf;
 	uint8_t info = 0;
 	int core;
 
@@ -740,8 +740,18 @@ stem_info(struct knowledge *k, const struct lex_word *w)
 		info |= SI_STORY;
 	if (u32map_get(&k->terms, st) != NULL)
 		info |= SI_TERM | SI_MARK | SI_NAME;
-	core = mask != NULL &&
-	    (k->nbaseline < 2 ? 1 : __builtin_popcount(*mask) >= 2);
+	/*
+	 * The story grows: a stem that two alerted articles taught it, or
+	 * one of them and the baseline, is its own too (after the cutoff,
+	 * "Brad Smith" marks an article as about the story).
+	 */
+	ldf = u32map_get(&k->learned_df, st);
+	core = (mask != NULL &&
+		   (k->nbaseline < 2 || __builtin_popcount(*mask) >= 2 ||
+		       ldf != NULL)) ||
+	    (ldf != NULL && *ldf >= 2);
+	if (ldf != NULL && mask == NULL)
+		info |= SI_STORY;
 	if (core && story_spec(k, w) >= DISTINCT_SPEC) {
 		info |= SI_MARK;
 		/* Azure: an English word the story only uses as a name */
@@ -1042,6 +1052,28 @@ sentence_actor(
 	return 0;
 }
 
+/*
+ * Does the sentence just analysed (its stems marked in stem_unit) say most
+ * of what the known sentence ks says?  Then it repeats it: a rewording of a
+ * learned claim corroborates it, a sentence that merely lies closest to one
+ * does not.
+ */
+static int
+repeats_known(const struct knowledge *k, const struct ksent *ks)
+{
+	const uint32_t *key = k->keys.v + ks->keys;
+	uint32_t j, stems = 0, shared = 0, st;
+
+	for (j = 0; j < ks->nkeys; j++) {
+		if (!(key[j] & TAG_STEM))
+			continue;
+		st = key[j] & ~TAG_STEM;
+		stems++;
+		shared += st < k->stem_cap && k->stem_unit[st] == k->unit_gen;
+	}
+	return stems > 0 && shared * 2 >= stems;
+}
+
 static int
 corroborated_add(struct claims_result *r, uint64_t id)
 {
@@ -1233,7 +1265,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	    ntop ? topsc[0] : 0.0, (int)(s->len > 160 ? 160 : s->len),
 	    d->text + s->off);
 	if (!novel) {
-		if (near_id && ratio <= 0.3 &&
+		if (near_id && repeats_known(k, &k->sents[top[0]]) &&
 		    corroborated_add(r, near_id) == -1)
 			return -1;
 		return 0;

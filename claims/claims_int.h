@@ -107,11 +107,13 @@ struct knowledge {
 	struct u32map dates; /* year*100+month (and 100*month) -> count */
 	struct u32map
 	    story; /* baseline stem -> bitmask of baseline documents */
-	struct u32map story_spec; /* baseline stem -> 1 + 1000 x its lowest
-				     specificity in the baseline */
-	uint32_t nbaseline;	  /* baseline documents added */
-	uint32_t nbase_sents;	  /* baseline sentences indexed */
-	struct u32map terms;	  /* configured term stem -> 1 */
+	struct u32map story_spec;   /* baseline stem -> 1 + 1000 x its lowest
+				       specificity in the baseline */
+	struct u32map learned_df;   /* stem -> learned articles using it */
+	struct u32map learned_from; /* stem -> hash of the last such url */
+	uint32_t nbaseline;	    /* baseline documents added */
+	uint32_t nbase_sents;	    /* baseline sentences indexed */
+	struct u32map terms;	    /* configured term stem -> 1 */
 	double story_mass;
 	struct claims_learned *learned;
 	size_t nlearned, learnedcap;

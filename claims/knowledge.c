@@ -120,6 +120,8 @@ knowledge_free(struct knowledge *k)
 	u32map_free(&k->dates);
 	u32map_free(&k->story);
 	u32map_free(&k->story_spec);
+	u32map_free(&k->learned_df);
+	u32map_free(&k->learned_from);
 	u32map_free(&k->terms);
 	for (i = 0; i < k->nlearned; i++)
 		learned_clear(&k->learned[i]);
@@ -810,7 +812,23 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		for (j = 0; j < w->nhyper; j++)
 			if (count_up(&k->hyp_df, con[w->ncore + j] + 1) == -1)
 				return -1;
-		if (!learned) {
+		if (learned) {
+			/* what later articles made the story's own: a stem
+			 * counts once per article that taught it */
+			uint32_t h = k->learned[learned - 1].url
+			    ? strtab_hash(k->learned[learned - 1].url,
+				  strlen(k->learned[learned - 1].url)) |
+				1
+			    : learned;
+			uint32_t *last = u32map_put(&k->learned_from, w->stem);
+			if (last == NULL)
+				return -1;
+			if (*last != h) {
+				*last = h;
+				if (count_up(&k->learned_df, w->stem) == -1)
+					return -1;
+			}
+		} else {
 			uint32_t *v = u32map_put(&k->story, w->stem), *sp;
 			uint32_t milli = (uint32_t)(w->spec * 1000.0f) + 1;
 			if (v == NULL)
