@@ -603,6 +603,8 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 		return date_judge(k, nf);
 	if (nf->kind == FIG_TIME || nf->kind == FIG_VAGUE)
 		return FIGV_IGNORE;
+	if (nf->kind == FIG_ELAPSED)
+		return FIGV_NEW;
 	if (set_prepare(k) == -1)
 		return FIGV_IGNORE;
 	/*
@@ -954,6 +956,35 @@ acronym_explained(
 	return 0;
 }
 
+/*
+ * Is a bare number the number of a name the story knows ("the army's 8200
+ * spy unit" is Unit 8200)?  Name numbers are known words; counts are not.
+ */
+static int
+known_name_number(
+    const struct knowledge *k, const struct doc *d, const struct figure *f)
+{
+	const struct token *t = &d->toks[f->tok_begin];
+	uint32_t w;
+
+	if (f->kind != FIG_COUNT || f->tok_end != f->tok_begin + 1 ||
+	    t->kind != TOK_NUM || t->len < 3)
+		return 0;
+	w = lexicon_find(k->lx, d->text + t->off, t->len);
+	return w != 0 &&
+	    knowledge_stem_list(k, lexicon_get(k->lx, w)->stem) != NULL;
+}
+
+/* Monday to Sunday, not "today" or "yesterday", which date nothing. */
+static int
+weekday_name(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 5 && strcmp(w + n - 3, "day") == 0 &&
+	    strcmp(w, "today") != 0 && strcmp(w, "yesterday") != 0;
+}
+
 /* Is entity e an acronym of a name the knowledge holds (IDF, IMOD)? */
 static int
 acronym_known(
@@ -976,6 +1007,18 @@ acronym_known(
 	}
 	return n >= 2 &&
 	    u32map_get(&k->initials, knowledge_initials_key(low, n)) != NULL;
+}
+
+/* "the Redmond, Washington-based company": where someone is, not news */
+static int
+place_descriptor(
+    const struct doc *d, const struct sentence *s, const struct unit_ent *e)
+{
+	uint32_t j = e->tok_end;
+
+	return j + 1 < s->tok_end && d->toks[j].kind == TOK_PUNCT &&
+	    d->toks[j].ch == '-' && d->toks[j + 1].off == d->toks[j].off + 1 &&
+	    text_tok_is(d, &d->toks[j + 1], "based");
 }
 
 /*
@@ -1045,8 +1088,11 @@ sentence_actor(
 		w = lexicon_get(k->lx, t->word);
 		if (w->flags & (LEXW_AUX | LEXW_REPORT | LEXW_VERB_ED))
 			return i > start ? head : 0;
+		/* "Microsoft Corp. said": the actor is Microsoft */
 		if (!(w->flags & (LEXW_STOP | LEXW_MONTH | LEXW_WEEKDAY)) &&
-		    w->spec > 0.0f)
+		    w->spec > 0.0f &&
+		    !knowledge_legal_form_word(
+			lexicon_word_text(k->lx, t->word)))
 			head = t->word;
 	}
 	return 0;
@@ -1115,7 +1161,9 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	uncw[0] = '\0';
 	/* figures first: judging them uses the scratch set */
 	for (i = 0; i < u->nfigs; i++)
-		verdict[i] = figure_judge(k, &u->figs[i], &from[i]);
+		verdict[i] = known_name_number(k, d, &u->figs[i])
+		    ? FIGV_IGNORE
+		    : figure_judge(k, &u->figs[i], &from[i]);
 	nearest_sentences(k, u, top, topsc, &ntop);
 	if (set_prepare(k) == -1)
 		return -1;
@@ -1160,7 +1208,7 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 		const struct unit_ent *e = &u->ents[i];
 		double maxspec = 0;
 		if (u32map_get(&k->ent_df, e->key) || acronym_known(k, d, e) ||
-		    in_dateline(d, s, e))
+		    in_dateline(d, s, e) || place_descriptor(d, s, e))
 			continue;
 		unknown = 0;
 		for (j = 0; j < e->nwords; j++) {
@@ -1192,12 +1240,25 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 				d->toks[e->tok_begin].off);
 		}
 	}
+	/*
+	 * "Its findings have not been made public" against "pledged to
+	 * publish the findings": the same words, denied (or the other way
+	 * round), is a new state of things.
+	 */
+	if (ntop > 0 && topsc[0] >= NEAR_PIVOT &&
+	    !u->negated != !k->sents[top[0]].negated) {
+		units += 0.5;
+		why_add(why, sizeof(why), "negation",
+		    u->negated ? "not" : "no longer denied",
+		    strlen(u->negated ? "not" : "no longer denied"));
+	}
 	/* "on Wednesday": a day the story never mentioned dates a new event
 	 * (a quarter of a unit: it does not say what happened) */
 	for (i = s->tok_begin; i < s->tok_end; i++) {
 		const struct token *t = &d->toks[i];
 		if (t->kind != TOK_WORD || t->word == 0 ||
-		    !(lexicon_get(k->lx, t->word)->flags & LEXW_WEEKDAY))
+		    !(lexicon_get(k->lx, t->word)->flags & LEXW_WEEKDAY) ||
+		    !weekday_name(lexicon_word_text(k->lx, t->word)))
 			continue;
 		if (!u32map_get(&k->dates,
 			knowledge_weekday_key(lexicon_get(k->lx, t->word)))) {
@@ -1215,12 +1276,16 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 			 * first step") */
 			if (f->kind == FIG_DATE)
 				units += f->year ? 0.75 : 0.5;
+			else if (f->kind == FIG_ELAPSED)
+				units += 0.5;
 			else if (f->kind == FIG_ORDINAL)
 				units += 0.5;
 			else
 				units += 1.0;
 			why_add(why, sizeof(why),
-			    f->kind == FIG_DATE ? "date" : "figure",
+			    f->kind == FIG_DATE		 ? "date"
+				: f->kind == FIG_ELAPSED ? "elapsed"
+							 : "figure",
 			    d->text + d->toks[f->tok_begin].off,
 			    d->toks[f->tok_end - 1].off +
 				d->toks[f->tok_end - 1].len -

@@ -45,6 +45,7 @@ struct ksent {
 	uint32_t learned; /* index + 1 into the learned items; 0: baseline */
 	uint16_t nkeys;
 	uint8_t borrowed; /* text belongs to the learned item */
+	uint8_t negated;  /* it says "not", "no", "never" */
 };
 
 /* The figures of a known figure that most comparisons stop at. */
@@ -180,6 +181,8 @@ int knowledge_index_text(
  * failure. */
 struct vec32 *knowledge_list(
     struct knowledge *k, struct u32map *m, uint32_t key, int create);
+/* True for a word that gives a name's legal form (inc, llp, corporation). */
+int knowledge_legal_form_word(const char *w);
 /* The key of a weekday word in the dates map ("on Friday"); never 0. */
 uint32_t knowledge_weekday_key(const struct lex_word *w);
 /* The key of an acronym's lowercase letters in the initials map; never 0. */

@@ -10,7 +10,8 @@
 #include "util.h"
 
 static const char *const kind_names[FIG_NKINDS] = { "count", "percent", "money",
-	"ordinal", "multiplier", "data", "duration", "vague", "date", "time" };
+	"ordinal", "multiplier", "data", "duration", "vague", "date", "time",
+	"elapsed" };
 static const char *const approx_names[APPROX_NKINDS] = { "exact", "over",
 	"under", "about", "at-least", "up-to" };
 
@@ -645,8 +646,15 @@ figures_extract(const struct doc *d, struct lexicon *lx, uint32_t tb,
 			j++;
 		} else if (f.kind == FIG_COUNT && fw != NULL &&
 		    (fw->bits & FW_DURATION)) {
-			/* "1,200 hours of footage" measures the footage */
-			if (!word_eq(d, lx, j + 1, te, "of"))
+			/* "1,200 hours of footage" measures the footage;
+			 * "nine days after" says when something was */
+			if (word_eq(d, lx, j + 1, te, "after") ||
+			    word_eq(d, lx, j + 1, te, "before") ||
+			    word_eq(d, lx, j + 1, te, "later") ||
+			    word_eq(d, lx, j + 1, te, "earlier") ||
+			    word_eq(d, lx, j + 1, te, "ago"))
+				f.kind = FIG_ELAPSED;
+			else if (!word_eq(d, lx, j + 1, te, "of"))
 				f.kind = FIG_DURATION;
 		}
 		f.value = v;

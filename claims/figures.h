@@ -20,6 +20,7 @@ enum fig_kind {
 	FIG_VAGUE, /* "millions of": an order of magnitude, never compared */
 	FIG_DATE,  /* day, month, year or weekday: kept apart from counts */
 	FIG_TIME,
+	FIG_ELAPSED, /* "three months after", "nine days later": time passed */
 	FIG_NKINDS
 };
 

@@ -397,8 +397,8 @@ tok_is_name(struct knowledge *k, const struct doc *d, uint32_t i)
  * Words that give a name's legal form, not the name: "Covington & Burling
  * LLP" and "Covington & Burling" are one firm.
  */
-static int
-legal_form_word(const char *w)
+int
+knowledge_legal_form_word(const char *w)
 {
 	static const char *const forms[] = { "corporation", "corp", "inc",
 		"incorporated", "llc", "llp", "ltd", "limited", "plc", "gmbh",
@@ -495,8 +495,9 @@ units_entities(struct knowledge *k, const struct doc *d,
 				w = lexicon_get(k->lx, d->toks[m].word);
 				if ((w->flags & LEXW_STOP) ||
 				    (e->nwords > 0 &&
-					legal_form_word(lexicon_word_text(
-					    k->lx, d->toks[m].word))))
+					knowledge_legal_form_word(
+					    lexicon_word_text(
+						k->lx, d->toks[m].word))))
 					continue;
 				part = w->stem;
 				if (e->nwords < 6)
@@ -791,6 +792,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	}
 	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
 	ks->learned = learned;
+	ks->negated = (uint8_t)(u->negated != 0);
 	k->nsents++;
 	if (!learned)
 		k->nbase_sents++;

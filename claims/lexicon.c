@@ -974,6 +974,14 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 }
 
 uint32_t
+lexicon_find(const struct lexicon *lx, const char *s, size_t n)
+{
+	if (n == 0 || n > WORD_MAX)
+		return 0;
+	return strtab_find_h(&lx->words, s, n, strtab_hash(s, n));
+}
+
+uint32_t
 lexicon_word(struct lexicon *lx, const char *s, size_t n)
 {
 	if (n > WORD_MAX)

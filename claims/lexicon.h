@@ -66,6 +66,9 @@ int lexicon_has_wordnet(const struct lexicon *lx);
  * the lexicon's life.
  */
 uint32_t lexicon_word(struct lexicon *lx, const char *s, size_t n);
+/* The id of a folded word the lexicon has already seen, or 0; never adds
+ * one (for lookups of arbitrary text that must not grow the table). */
+uint32_t lexicon_find(const struct lexicon *lx, const char *s, size_t n);
 /* lexicon_word with h = strtab_hash(s, n) already known and n at most
  * LEXICON_WORD_MAX; 0 on failure or an empty or longer word. */
 uint32_t lexicon_word_h(

@@ -138,6 +138,8 @@ static const struct fig_case fig_cases[] = {
 	    NULL },
 	{ "The outage lasted eight hours.", FIG_DURATION, 8, APPROX_EXACT,
 	    NULL },
+	{ "Nine days later the inquiry began.", FIG_ELAPSED, 9, APPROX_EXACT,
+	    NULL },
 };
 
 static const char *const nofig_cases[] = {
@@ -326,6 +328,10 @@ static const struct novelty_case novelty_cases[] = {
 	  "in Freedonia.",
 	    1 },
 	{ "The agency employs 400 analysts to watch the footage.", 1 },
+	/* a known statement denied, with a date: a new state of things */
+	{ "Employees have not protested against the contract with the border "
+	  "agency since 9 March.",
+	    1 },
 	/* short, but it counts something */
 	{ "The sit-in lasted about 40 minutes.", 1 },
 	{ "The next protest is planned for 9 May in Valdoria.", 1 },
@@ -369,6 +375,7 @@ END_TEST
 static const char names_story[] =
     "The Ruritanian Border Agency stored drone footage of migrants on "
     "Acme's Zephyr cloud, the Daily Ledger reported on 6 August.\n"
+    "Its Squadron 414 has flown the drones.\n"
     "Acme Robotics said on Friday that it had hired the law firm Halvorsen "
     "& Pike to review the contract.\n";
 
@@ -395,6 +402,14 @@ static const struct names_case names_cases[] = {
 	{ "On 6 August 2025, the Daily Ledger reported that the agency kept "
 	  "4,000 hours of footage.",
 	    1, "date" },
+	{ "The Valdoria-based Ruritanian Border Agency kept 4,000 hours of "
+	  "drone footage.",
+	    1, "Valdoria" },
+	{ "The agency kept 4,000 hours of footage, the Daily Ledger reported "
+	  "today.",
+	    1, "day" },
+	{ "The agency's 414 drone squadron kept 4,000 hours of footage.", 1,
+	    "414" },
 	/* a name the story never had is news */
 	{ "The Ruritanian Border Agency moved the footage to Borealis "
 	  "Networks.",
