@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctlproto.h"
 #include "daemon.h"
@@ -85,13 +86,27 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	deliver_kick(arg);
 }
 
-/* Load the webhook's secret; 0, or -1 after logging why. */
+/*
+ * Load the webhook's secret; 0, or -1 after logging why.  A secret written
+ * in the configuration is accepted (quick setups and tests use it), but when
+ * that file is readable by others the log says so, as for a secret file.
+ */
 static int
-load_secret(const struct cfg_webhook *cw, struct notify_secret **out)
+load_secret(const struct sw_config *cfg, const struct cfg_webhook *cw,
+    struct notify_secret **out)
 {
 	struct notify_secret_msg msg = { 0 };
+	struct stat st;
 
 	*out = NULL;
+	if (cw->secret != NULL && cfg->path != NULL &&
+	    stat(cfg->path, &st) == 0 && (st.st_mode & 0044) != 0)
+		log_warn("webhook %s: its secret is written in %s, which is "
+			 "readable by %s (mode %04o); move it to secret_file "
+			 "or secret_credential",
+		    cw->id, cfg->path,
+		    (st.st_mode & 0004) ? "others" : "its group",
+		    (unsigned)(st.st_mode & 07777));
 	if (cw->secret != NULL)
 		*out = notify_secret_from_string(cw->secret, &msg);
 	else if (cw->secret_file != NULL)
@@ -126,7 +141,7 @@ webhook_new(struct daemon *d, const struct cfg_webhook *cw)
 	w->headers = calloc(cw->nheaders + 1, sizeof(char *));
 	w->timer = evtimer_new(d->base, timer_cb, w);
 	if (w->id == NULL || w->url == NULL || w->headers == NULL ||
-	    w->timer == NULL || load_secret(cw, &w->secret) < 0) {
+	    w->timer == NULL || load_secret(d->cfg, cw, &w->secret) < 0) {
 		webhook_free(w);
 		return NULL;
 	}

@@ -265,6 +265,33 @@ class Startup(unittest.TestCase):
             d.cleanup()
 
 
+class Secrets(unittest.TestCase):
+    def test_inline_secret_in_readable_config_warned_never_logged(self):
+        secret = "whsec_" + "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY="
+        cfg = Daemon.default_config()
+        cfg["webhooks"] = [{"id": "h", "url": "http://127.0.0.1:9/hook", "secret": secret}]
+        d = Daemon(cfg)
+        try:
+            os.chmod(d.config_path, 0o644)
+            d.start()
+            for cmd in ("status", "deliveries"):
+                self.assertNotIn(secret[6:], d.ctl("--json", cmd, check=0).stdout)
+            d.stop()
+            log = d.read_log()
+            self.assertIn("webhook h: its secret is written in %s, which is readable by others" % d.config_path,
+                          log)
+            # Private again: the next start says nothing about it.
+            os.chmod(d.config_path, 0o600)
+            d.start()
+            d.stop()
+            log = d.read_log()
+            self.assertEqual(log.count("readable by"), 1, log)
+            self.assertNotIn(secret[6:], log)
+            self.assertNotIn("secret-key-for-tests", log)
+        finally:
+            d.cleanup()
+
+
 class CtlOffline(unittest.TestCase):
     """storywatchctl's offline commands (parse, analyze): no daemon, so under
     --setup=valgrinddaemon they are the part of the client that only these
