@@ -16,6 +16,7 @@
 #define DF_SCAN_MAX 48 /* longer posting lists rank nothing */
 #define FIG_SCAN_MAX 8 /* newest known figures compared per noun */
 #define RANK_WORDS 8   /* rarest words used to find neighbours */
+#define ACC_SHIFT (32 - __builtin_ctz(ACC_SLOTS))
 _Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
     "the neighbour map holds every candidate at half load");
 
@@ -51,6 +52,7 @@ set_prepare(struct knowledge *k)
 		if (k->set == NULL)
 			return -1;
 		k->set_mask = SET_SLOTS - 1;
+		k->set_shift = 32 - __builtin_ctz(SET_SLOTS);
 	}
 	if (++k->gen == 0) {
 		memset(k->set, 0, (k->set_mask + 1) * sizeof(*k->set));
@@ -60,13 +62,13 @@ set_prepare(struct knowledge *k)
 	return 0;
 }
 
+/* Fibonacci hashing: the top bits of a multiplication spread stem ids,
+ * concepts and sentence ids alike, in two instructions (this is on the path
+ * of every word of every sentence). */
 static inline uint32_t
-set_hash(uint32_t x)
+fib_slot(uint32_t x, unsigned shift)
 {
-	x ^= x >> 16;
-	x *= 0x45d9f3bu;
-	x ^= x >> 16;
-	return x;
+	return (x * 0x9e3779b1u) >> shift;
 }
 
 /* Rare (a sentence with hundreds of rare words): kept out of set_add. */
@@ -75,6 +77,7 @@ set_grow(struct knowledge *k)
 {
 	struct set_slot *ns, *os = k->set;
 	uint32_t omask = k->set_mask, mask = omask * 2 + 1, i, j;
+	unsigned shift = k->set_shift - 1;
 
 	ns = calloc((size_t)mask + 1, sizeof(*ns));
 	if (ns == NULL)
@@ -82,7 +85,7 @@ set_grow(struct knowledge *k)
 	for (i = 0; i <= omask; i++) {
 		if (os[i].gen != k->gen)
 			continue;
-		for (j = set_hash(os[i].key) & mask; ns[j].gen == k->gen;
+		for (j = fib_slot(os[i].key, shift); ns[j].gen == k->gen;
 		     j = (j + 1) & mask)
 			;
 		ns[j] = os[i];
@@ -90,6 +93,7 @@ set_grow(struct knowledge *k)
 	free(os);
 	k->set = ns;
 	k->set_mask = mask;
+	k->set_shift = shift;
 }
 
 static inline void
@@ -104,7 +108,7 @@ set_add(struct knowledge *k, uint32_t key)
 			return;
 	}
 	mask = k->set_mask;
-	for (i = set_hash(key) & mask;; i = (i + 1) & mask) {
+	for (i = fib_slot(key, k->set_shift);; i = (i + 1) & mask) {
 		sl = &k->set[i];
 		if (sl->gen != k->gen)
 			break;
@@ -122,7 +126,7 @@ set_has(const struct knowledge *k, uint32_t key)
 	const struct set_slot *sl;
 	uint32_t i, mask = k->set_mask;
 
-	for (i = set_hash(key) & mask;; i = (i + 1) & mask) {
+	for (i = fib_slot(key, k->set_shift);; i = (i + 1) & mask) {
 		sl = &k->set[i];
 		if (sl->gen != k->gen)
 			return 0;
@@ -865,7 +869,7 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 			sid = list->v[j];
 			/* a small map, not an array over every known
 			 * sentence: it stays in L1 however much is known */
-			for (a = set_hash(sid) & (ACC_SLOTS - 1);;
+			for (a = fib_slot(sid, ACC_SHIFT);;
 			     a = (a + 1) & (ACC_SLOTS - 1)) {
 				as = &k->acc[a];
 				if (as->gen != k->acc_gen) {
@@ -885,6 +889,8 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 		const struct acc_slot *as = &k->acc[k->touched[t]];
 		sid = as->sid;
 		sc = as->acc / (1.0 + 0.02 * k->snw[sid]);
+		if (*ntop == NEAREST && sc <= topsc[NEAREST - 1])
+			continue;
 		for (q = *ntop; q > 0 && topsc[q - 1] < sc; q--)
 			if (q < NEAREST) {
 				top[q] = top[q - 1];
@@ -1090,9 +1096,7 @@ sentence_actor(
 			return i > start ? head : 0;
 		/* "Microsoft Corp. said": the actor is Microsoft */
 		if (!(w->flags & (LEXW_STOP | LEXW_MONTH | LEXW_WEEKDAY)) &&
-		    w->spec > 0.0f &&
-		    !knowledge_legal_form_word(
-			lexicon_word_text(k->lx, t->word)))
+		    w->spec > 0.0f && !(w->flags & LEXW_LEGAL))
 			head = t->word;
 	}
 	return 0;

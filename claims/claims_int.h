@@ -128,6 +128,7 @@ struct knowledge {
 	size_t nfigbuf, figbufcap;
 	struct set_slot *set; /* generation-tagged set for coverage */
 	uint32_t set_mask, set_n, gen;
+	unsigned set_shift; /* 32 - log2(slots), for fib_slot */
 	uint32_t fig_gen;
 	/* per stem id, dense: seen in this article, and relevance info */
 	uint32_t *stem_seen, *stem_info_gen;
@@ -181,8 +182,6 @@ int knowledge_index_text(
  * failure. */
 struct vec32 *knowledge_list(
     struct knowledge *k, struct u32map *m, uint32_t key, int create);
-/* True for a word that gives a name's legal form (inc, llp, corporation). */
-int knowledge_legal_form_word(const char *w);
 /* The key of a weekday word in the dates map ("on Friday"); never 0. */
 uint32_t knowledge_weekday_key(const struct lex_word *w);
 /* The key of an acronym's lowercase letters in the initials map; never 0. */

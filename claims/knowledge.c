@@ -393,24 +393,6 @@ tok_is_name(struct knowledge *k, const struct doc *d, uint32_t i)
 	return 1;
 }
 
-/*
- * Words that give a name's legal form, not the name: "Covington & Burling
- * LLP" and "Covington & Burling" are one firm.
- */
-int
-knowledge_legal_form_word(const char *w)
-{
-	static const char *const forms[] = { "corporation", "corp", "inc",
-		"incorporated", "llc", "llp", "ltd", "limited", "plc", "gmbh",
-		"co" };
-	size_t i;
-
-	for (i = 0; i < SW_ARRAY_SIZE(forms); i++)
-		if (strcmp(w, forms[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 units_entities(struct knowledge *k, const struct doc *d,
     const struct sentence *s, struct units *u)
@@ -493,11 +475,9 @@ units_entities(struct knowledge *k, const struct doc *d,
 			uint32_t part;
 			if (d->toks[m].kind == TOK_WORD) {
 				w = lexicon_get(k->lx, d->toks[m].word);
+				/* "Covington & Burling LLP" is the firm */
 				if ((w->flags & LEXW_STOP) ||
-				    (e->nwords > 0 &&
-					knowledge_legal_form_word(
-					    lexicon_word_text(
-						k->lx, d->toks[m].word))))
+				    (e->nwords > 0 && (w->flags & LEXW_LEGAL)))
 					continue;
 				part = w->stem;
 				if (e->nwords < 6)

@@ -109,6 +109,10 @@ static const char *const month_names[] = { "january", "february", "march",
 	"november", "december" };
 static const char *const month_abbr[] = { "jan", "feb", "mar", "apr", "may",
 	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+/* Words that give a name's legal form, not the name: "Covington & Burling
+ * LLP" and "Covington & Burling" are one firm. */
+static const char *const legal_forms[] = { "corporation", "corp", "inc",
+	"incorporated", "llc", "llp", "ltd", "limited", "plc", "gmbh", "co" };
 static const char *const weekdays[] = { "monday", "tuesday", "wednesday",
 	"thursday", "friday", "saturday", "sunday", "today", "yesterday",
 	"tonight", "tomorrow" };
@@ -862,6 +866,8 @@ word_analyse(struct lexicon *lx, const char *w, struct lex_word *out)
 	}
 	if (in_list(w, weekdays, sizeof(weekdays) / sizeof(*weekdays)))
 		out->flags |= LEXW_WEEKDAY;
+	if (in_list(w, legal_forms, SW_ARRAY_SIZE(legal_forms)))
+		out->flags |= LEXW_LEGAL;
 	figures_word_info(w, &out->fig);
 	if (out->fig.bits & FW_NUMERIC)
 		out->flags |= LEXW_NUMERIC;

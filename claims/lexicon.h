@@ -26,6 +26,7 @@
 #define LEXW_PERSON 0x4000    /* a noun that counts people (or deaths) */
 #define LEXW_PEOPLE 0x8000    /* ... and a general one: people, individuals */
 #define LEXW_MODIFIER 0x10000 /* only an adjective or adverb to WordNet */
+#define LEXW_LEGAL 0x20000    /* a legal form after a name: inc, llp */
 
 /*
  * One distinct folded surface form.  Concepts are WordNet synsets encoded as
