@@ -596,7 +596,7 @@ figure_judge(struct knowledge *k, const struct figure *nf,
     const struct kfig **changed_from)
 {
 	const struct lex_word *w;
-	const struct kfig *best = NULL, *same = NULL;
+	const struct kfig *best = NULL;
 	struct vec32 *list;
 	double sc, best_sc = 0;
 	uint32_t i, j, nkeys;
@@ -630,6 +630,7 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 		list = knowledge_list(k, &k->fig_post, w->stem, 0);
 		if (list == NULL)
 			continue;
+
 		/* the newest figures hold the current values */
 		j = list->n > FIG_SCAN_MAX ? list->n - FIG_SCAN_MAX : 0;
 		for (; j < list->n; j++) {
@@ -645,8 +646,6 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 				continue;
 			same_value = figures_values_match(nf->value,
 			    nf->precision, hot->value, hot->precision);
-			if (same_value && same != NULL)
-				continue;
 			/* found through a context word: only a repeat of the
 			 * same value, or a weak subject, is of interest */
 			if (!same_value && i >= nf->nhead && !weak)
@@ -654,8 +653,10 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			kf = &k->figs[list->v[j]];
 			sc = subject_score(k, kf, &hh, same_value || weak);
 			if (same_value) {
+				/* a repeat of a known value: known, whatever
+				 * else the loop would find */
 				if (sc >= 0.5 || nf->nhead == 0)
-					same = kf;
+					return FIGV_KNOWN;
 				continue;
 			}
 			/* "people" may be any kind of people; "guards" are
@@ -682,8 +683,6 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 			}
 		}
 	}
-	if (same != NULL)
-		return FIGV_KNOWN;
 	if (best != NULL && figure_is_count(nf) && nf->kind != FIG_DURATION) {
 		*changed_from = best;
 		return FIGV_CHANGED;
