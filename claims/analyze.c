@@ -22,9 +22,9 @@ _Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
 
 /* Decision weights. */
 #define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
-#define PROTAGONIST_DF                                      \
-	5.0 /* known sentences naming a protagonist (one in \
-		     ten of a smaller baseline's) */
+/* known sentences that name a protagonist (one in ten of a smaller
+ * baseline's) */
+#define PROTAGONIST_DF 5.0
 #define UNC_SHARE 0.3
 #define UNC_WEIGHT 0.3	    /* units per unit of uncovered specificity */
 #define MODIFIER_WEIGHT 0.5 /* adjectives and adverbs weigh half */
@@ -451,22 +451,17 @@ weak_ctx_shared(const struct knowledge *k, const struct kfig *kf)
 	int i, shared = 0;
 
 	for (i = 0; i < kf->f.nctx; i++) {
+		int hit;
 		w = lexicon_get(k->lx, kf->f.ctx[i]);
-		if (set_has(k, FS_CTX_STEM | w->stem)) {
-			shared++;
-			continue;
-		}
+		hit = set_has(k, FS_CTX_STEM | w->stem);
 		con = lexicon_concepts(k->lx, w);
 		n = w->ncore < CORE_MAX ? w->ncore : CORE_MAX;
-		for (j = 0; j < n; j++)
-			if (set_has(k, FS_CTX_CON | con[j]))
-				break;
-		if (j == n)
-			for (j = 0; j < w->nhyper && j < HYPER_MAX; j++)
-				if (set_has(k, FS_CTX_CON | con[w->ncore + j]))
-					break;
-		if (j < n || (j < w->nhyper && j < HYPER_MAX))
-			shared++;
+		for (j = 0; !hit && j < n; j++)
+			hit = set_has(k, FS_CTX_CON | con[j]);
+		n = w->nhyper < HYPER_MAX ? w->nhyper : HYPER_MAX;
+		for (j = 0; !hit && j < n; j++)
+			hit = set_has(k, FS_CTX_CON | con[w->ncore + j]);
+		shared += hit;
 	}
 	return shared;
 }
@@ -630,7 +625,6 @@ figure_judge(struct knowledge *k, const struct figure *nf,
 		list = knowledge_list(k, &k->fig_post, w->stem, 0);
 		if (list == NULL)
 			continue;
-
 		/* the newest figures hold the current values */
 		j = list->n > FIG_SCAN_MAX ? list->n - FIG_SCAN_MAX : 0;
 		for (; j < list->n; j++) {
@@ -1252,8 +1246,8 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	    !u->negated != !k->sents[top[0]].negated) {
 		units += 0.5;
 		why_add(why, sizeof(why), "negation",
-		    u->negated ? "not" : "no longer denied",
-		    strlen(u->negated ? "not" : "no longer denied"));
+		    u->negated ? "denies" : "affirms",
+		    strlen(u->negated ? "denies" : "affirms"));
 	}
 	/* "on Wednesday": a day the story never mentioned dates a new event
 	 * (a quarter of a unit: it does not say what happened) */
@@ -1304,10 +1298,10 @@ analyze_sentence(struct knowledge *k, const struct doc *d,
 	 * date counts half), or enough rare content that no known sentence
 	 * covers: about three uncovered content words.
 	 */
-	/* paraphrase adds up in a long sentence: uncovered words count in
-	 * proportion to the share of the sentence they are, up to UNC_SHARE */
 	/*
-	 * A sentence that shares the rare words of a known one (its anchor
+	 * Paraphrase adds up in a long sentence: uncovered words count in
+	 * proportion to the share of the sentence they are, up to UNC_SHARE.
+	 * And a sentence that shares the rare words of a known one (its anchor
 	 * score above NEAR_PIVOT) is most likely a rewording of it: what it
 	 * leaves uncovered counts for less.  One anchored on nothing known is
 	 * more likely news.

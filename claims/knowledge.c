@@ -731,7 +731,7 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	const struct lex_word *w;
 	const uint32_t *con;
 	struct vec32 *list;
-	uint32_t sid, i, j, fid, key;
+	uint32_t sid, i, j, fid, key, url_h;
 	size_t ncap;
 	int which;
 
@@ -770,6 +770,13 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 			free(ks->text);
 		return -1;
 	}
+	/* the article a learned sentence came from, as a nonzero hash */
+	if (learned && k->learned[learned - 1].url != NULL)
+		url_h = strtab_hash(k->learned[learned - 1].url,
+			    strlen(k->learned[learned - 1].url)) |
+		    1;
+	else
+		url_h = learned;
 	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
 	ks->learned = learned;
 	ks->negated = (uint8_t)(u->negated != 0);
@@ -797,16 +804,11 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		if (learned) {
 			/* what later articles made the story's own: a stem
 			 * counts once per article that taught it */
-			uint32_t h = k->learned[learned - 1].url
-			    ? strtab_hash(k->learned[learned - 1].url,
-				  strlen(k->learned[learned - 1].url)) |
-				1
-			    : learned;
 			uint32_t *last = u32map_put(&k->learned_from, w->stem);
 			if (last == NULL)
 				return -1;
-			if (*last != h) {
-				*last = h;
+			if (*last != url_h) {
+				*last = url_h;
 				if (count_up(&k->learned_df, w->stem) == -1)
 					return -1;
 			}
