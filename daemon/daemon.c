@@ -98,6 +98,21 @@ make_dir_of(const char *path, mode_t mode)
 	return rc;
 }
 
+struct event_base *
+daemon_loop_new(void)
+{
+	struct event_config *ec = event_config_new();
+	struct event_base *base;
+
+	if (ec == NULL)
+		return NULL;
+	/* one clock_gettime per timer set is cheap; a stale "now" is not */
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NO_CACHE_TIME);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	return base;
+}
+
 int
 daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 {
@@ -125,7 +140,7 @@ daemon_start(struct daemon *d, const char *config_path, struct sw_config *cfg)
 	}
 	log_info("state in %s (schema version %d)", store_path(d->store),
 	    store_schema_version(d->store));
-	if ((d->base = event_base_new()) == NULL) {
+	if ((d->base = daemon_loop_new()) == NULL) {
 		log_err("cannot create the event loop");
 		return -1;
 	}

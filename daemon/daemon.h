@@ -74,6 +74,14 @@ int daemon_start(
     struct daemon *d, const char *config_path, struct sw_config *cfg);
 /* Run the loop until shutdown; returns the exit code. */
 int daemon_run(struct daemon *d);
+/*
+ * The event loop storywatchd runs on: its timers and timeouts count from
+ * the clock when they are set, never from a time cached before a long
+ * callback (a 7 s parse under memcheck made a control client accepted
+ * after it look idle for 7 s).  Caller frees with event_base_free; NULL on
+ * failure.
+ */
+struct event_base *daemon_loop_new(void);
 /* Release everything; safe after a failed start. */
 void daemon_free(struct daemon *d);
 /* Re-read the config; on error keep the old one (reported in log and status).
