@@ -1151,7 +1151,7 @@ def row37(c):
             # Not every step brings a retry: a short wait (under memcheck 16 s,
             # not SLOW's 80, which a step without a retry would spend whole).
             c.wait(lambda: deliveries(c)[0]["sink"]["attempts"] > before["attempts"]
-                   or deliveries(c)[0]["sink"]["state"] == "dead", 4 * suite.LOOP_FACTOR / SLOW,
+                   or deliveries(c)[0]["sink"]["state"] == "dead", 4 * suite.SHORT_WAIT_FACTOR / SLOW,
                    "a retry after the clock moved")
         except AssertionError:
             pass
