@@ -369,6 +369,30 @@ START_TEST(test_novelty)
 END_TEST
 
 /*
+ * Analyse one sentence after a lead line (so that the article is about the
+ * story) against a story of its own baseline text; the result is relevant.
+ * Frees the knowledge; the caller frees the result.
+ */
+static struct claims_result *
+analyze_in_story(const char *story, const char *lead, const char *title,
+    const char *sentence)
+{
+	struct knowledge *k = knowledge_new(lx, "mini", NULL);
+	struct claims_result *r;
+	char body[1024];
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(
+	    knowledge_add_baseline(k, story, strlen(story), "a"), 0);
+	snprintf(body, sizeof(body), "%s\n%s\n", lead, sentence);
+	r = claims_analyze(k, title, body, strlen(body));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->relevant, "not relevant: %s", sentence);
+	knowledge_free(k);
+	return r;
+}
+
+/*
  * Names and dates that only look new: an acronym of a known name, a legal
  * form after it, a dateline, a date given with its year.
  */
@@ -419,22 +443,13 @@ static const struct names_case names_cases[] = {
 START_TEST(test_names)
 {
 	const struct names_case *c = &names_cases[_i];
-	struct knowledge *k = knowledge_new(lx, "names", NULL);
 	struct claims_result *r;
-	char body[1024];
 	size_t i;
 	int found = 0;
 
-	ck_assert_ptr_nonnull(k);
-	ck_assert_int_eq(
-	    knowledge_add_baseline(k, names_story, strlen(names_story), "a"),
-	    0);
-	snprintf(body, sizeof(body),
-	    "Acme Robotics, Zephyr and the Ruritanian Border Agency.\n%s\n",
-	    c->sentence);
-	r = claims_analyze(k, "Zephyr drone footage", body, strlen(body));
-	ck_assert_ptr_nonnull(r);
-	ck_assert_msg(r->relevant, "not relevant: %s", c->sentence);
+	r = analyze_in_story(names_story,
+	    "Acme Robotics, Zephyr and the Ruritanian Border Agency.",
+	    "Zephyr drone footage", c->sentence);
 	for (i = 0; i < r->nclaims; i++) {
 		if (strcmp(r->claims[i].text, c->sentence) != 0)
 			continue;
@@ -446,7 +461,6 @@ START_TEST(test_names)
 	ck_assert_msg(found == c->is_new, "%s: %s", c->sentence,
 	    found ? "flagged new" : "not flagged");
 	claims_result_free(r);
-	knowledge_free(k);
 }
 END_TEST
 
@@ -580,23 +594,14 @@ static const struct toll_case toll_cases[] = {
 START_TEST(test_toll_phrasings)
 {
 	const struct toll_case *c = &toll_cases[_i];
-	struct knowledge *k = knowledge_new(lx, "toll", NULL);
 	struct claims_result *r;
-	char body[1024];
 	size_t i;
 	int found = 0;
 
-	ck_assert_ptr_nonnull(k);
-	ck_assert_int_eq(
-	    knowledge_add_baseline(k, toll_story, strlen(toll_story), "a"), 0);
-	snprintf(body, sizeof(body),
+	r = analyze_in_story(toll_story,
 	    "Acme Robotics Zephyr drones watch migrants for the Ruritanian "
-	    "border agency.\n%s\n",
-	    c->sentence);
-	r = claims_analyze(
-	    k, "Zephyr drones at the border", body, strlen(body));
-	ck_assert_ptr_nonnull(r);
-	ck_assert_msg(r->relevant, "not relevant: %s", c->sentence);
+	    "border agency.",
+	    "Zephyr drones at the border", c->sentence);
 	for (i = 0; i < r->nchanges; i++) {
 		ck_assert_msg(c->changed_to != 0, "%s: changed %g -> %g",
 		    c->sentence, r->changes[i].old.value,
@@ -607,7 +612,6 @@ START_TEST(test_toll_phrasings)
 	ck_assert_msg(c->changed_to == 0 || found, "%s: no change to %g",
 	    c->sentence, c->changed_to);
 	claims_result_free(r);
-	knowledge_free(k);
 }
 END_TEST
 
