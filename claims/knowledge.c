@@ -946,6 +946,10 @@ knowledge_add_baseline(
 	return rc;
 }
 
+/* A word of a term of several words marks the story alone when at least
+ * this rare (the same bar as DISTINCT_SPEC for baseline words). */
+#define TERM_SPEC 0.7f
+
 int
 knowledge_add_term(struct knowledge *k, const char *term)
 {
@@ -963,8 +967,17 @@ knowledge_add_term(struct knowledge *k, const char *term)
 	for (s = 0; s < k->doc.nsent; s++) {
 		units_extract(k, &k->doc, &k->doc.sents[s], u);
 		for (i = 0; i < u->nwords; i++) {
-			v = u32map_put(
-			    &k->terms, lexicon_get(k->lx, u->words[i])->stem);
+			const struct lex_word *w =
+			    lexicon_get(k->lx, u->words[i]);
+			/*
+			 * In a name of several words, an everyday English word
+			 * marks nothing on its own: "Unit 8200" is marked by
+			 * 8200, or every "United Nations" would be the story.
+			 */
+			if (u->nwords > 1 && (w->flags & LEXW_WORDNET) &&
+			    !(w->flags & LEXW_PROPER) && w->spec < TERM_SPEC)
+				continue;
+			v = u32map_put(&k->terms, w->stem);
 			if (v == NULL)
 				goto out;
 			*v = 1;

@@ -510,6 +510,33 @@ START_TEST(test_relevance)
 }
 END_TEST
 
+/* A configured term of several words is marked by its rare words, not by
+ * an everyday one that other names share. */
+START_TEST(test_terms)
+{
+	struct knowledge *k = story_new();
+	struct claims_result *r;
+	static const char un[] = "The United Nations said drone footage of "
+				 "migrants showed crossings "
+				 "at the border agency's posts.\n";
+	static const char unit[] = "Unit 7100, a drone squadron, filmed "
+				   "migrants for the border agency, "
+				   "according to footage seen by reporters.\n";
+
+	ck_assert_int_eq(knowledge_add_term(k, "Unit 7100"), 0);
+	r = claims_analyze(k, "Drone footage of migrants", un, strlen(un));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(!r->relevant,
+	    "the United Nations made it relevant (%.2f)", r->relevance);
+	claims_result_free(r);
+	r = claims_analyze(k, "Drone footage of migrants", unit, strlen(unit));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(r->relevant, "Unit 7100 did not (%.2f)", r->relevance);
+	claims_result_free(r);
+	knowledge_free(k);
+}
+END_TEST
+
 START_TEST(test_changed_figure)
 {
 	struct knowledge *k = story_new();
@@ -992,6 +1019,7 @@ claims_suite(void)
 	    tc, test_novelty, 0, (int)SW_ARRAY_SIZE(novelty_cases));
 	tcase_add_loop_test(
 	    tc, test_relevance, 0, (int)SW_ARRAY_SIZE(relevance_cases));
+	tcase_add_test(tc, test_terms);
 	tcase_add_test(tc, test_changed_figure);
 	tcase_add_test(tc, test_figure_history);
 	tcase_add_loop_test(tc, test_names, 0, (int)SW_ARRAY_SIZE(names_cases));
