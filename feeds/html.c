@@ -353,6 +353,25 @@ is_junk(xmlNodePtr n)
 	return MATCHES(ci, unlikely) && !MATCHES(ci, maybe);
 }
 
+/* Give element n an info slot; 0, or -1 (and x->oom) when out of memory. */
+static int
+info_slot(struct extractor *x, xmlNodePtr n)
+{
+	if (x->ninfo == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 256;
+		struct ninfo *ni = realloc(x->info, nc * sizeof(*ni));
+		if (ni == NULL) {
+			x->oom = 1;
+			return -1;
+		}
+		x->info = ni;
+		x->cap = nc;
+	}
+	memset(&x->info[x->ninfo], 0, sizeof(x->info[0]));
+	n->_private = (void *)(uintptr_t)++x->ninfo;
+	return 0;
+}
+
 /* Remove junk subtrees and comments; give every element an info slot. */
 static void
 prune(struct extractor *x, xmlNodePtr n, int depth)
@@ -366,19 +385,8 @@ prune(struct extractor *x, xmlNodePtr n, int depth)
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 		} else if (n->type == XML_ELEMENT_NODE) {
-			if (x->ninfo == x->cap) {
-				size_t nc = x->cap ? x->cap * 2 : 256;
-				struct ninfo *ni =
-				    realloc(x->info, nc * sizeof(*ni));
-				if (ni == NULL) {
-					x->oom = 1;
-					return;
-				}
-				x->info = ni;
-				x->cap = nc;
-			}
-			memset(&x->info[x->ninfo], 0, sizeof(x->info[0]));
-			n->_private = (void *)(uintptr_t)++x->ninfo;
+			if (info_slot(x, n) == -1)
+				return;
 			prune(x, n->children, depth + 1);
 		}
 		n = next;
@@ -744,7 +752,13 @@ article_extract(const char *html, size_t len, const char *content_type)
 		goto check;
 	}
 	a->title = page_title(root);
-	prune(&x, root, 0);
+	/*
+	 * The root stays whatever it says of itself (an <html aria-hidden>
+	 * was pruned, freed, and then measured): only what is inside it can
+	 * be junk.
+	 */
+	if (info_slot(&x, root) == 0)
+		prune(&x, root->children, 1);
 	if (x.oom)
 		goto fail;
 	measure(&x, root, 0, &t, &l, &c, &p);

@@ -205,6 +205,34 @@ START_TEST(test_article_degenerate)
 }
 END_TEST
 
+/*
+ * The root says it is hidden (fuzz_html found a page whose recovered <html>
+ * carried aria-hidden): it was pruned, freed, then measured.  The root stays;
+ * what is inside it is judged as usual.
+ */
+START_TEST(test_article_hidden_root)
+{
+	static const char page[] =
+	    "<html aria-hidden=\"true\" class=\"share\"><body><p>The council "
+	    "approved the budget on Tuesday after a long debate, its chair "
+	    "said.</p></body></html>";
+	size_t len;
+	char *html = slurp_page("crash-hidden-root.html", &len);
+	struct article *a = article_extract(page, sizeof(page) - 1, NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_msg(
+	    strstr(a->text, "The council approved the budget") != NULL,
+	    "lost the body: \"%s\"", a->text);
+	article_free(a);
+	/* the page the fuzzer found, as it found it */
+	a = article_extract(html, len, NULL);
+	ck_assert_ptr_nonnull(a);
+	article_free(a);
+	free(html);
+}
+END_TEST
+
 Suite *
 text_suite(void)
 {
@@ -216,6 +244,7 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_article_pages, 0,
 	    (int)(sizeof(page_cases) / sizeof(page_cases[0])));
 	tcase_add_test(tc, test_article_degenerate);
+	tcase_add_test(tc, test_article_hidden_root);
 	tcase_add_test(tc, test_article_charset_precedence);
 	suite_add_tcase(s, tc);
 	return s;
