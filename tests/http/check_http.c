@@ -1,11 +1,16 @@
 /* Tests for http/: the address policy table and real transfers against
  * testhttpd on loopback. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <check.h>
+#include <errno.h>
 #include <event2/event.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -894,6 +899,156 @@ START_TEST(untrusted_loopback_refused)
 }
 END_TEST
 
+/*
+ * A trusted feed may live on a private address, but a public one must not
+ * redirect us there (SSRF).  Telling the two apart needs a public address
+ * on this machine: a network namespace of our own, where 11.0.0.1 sits on
+ * its loopback and nothing can leave the machine.
+ */
+#define PUBLIC_ADDR "11.0.0.1"
+
+static int
+write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd == -1)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Enter a new network namespace holding lo and PUBLIC_ADDR; NULL, or why
+ * not.  Only in a forked test: it changes the process for good. */
+static const char *
+enter_private_net(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct sockaddr_in *sin;
+	struct ifreq ifr;
+	char map[64];
+	int fd;
+
+	if (unshare(CLONE_NEWNET) == -1) {
+		/* not root: a user namespace grants the capability */
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+			return "unshare(CLONE_NEWUSER|CLONE_NEWNET) failed";
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		if (write_file("/proc/self/uid_map", map) == -1)
+			return "cannot write uid_map";
+		write_file("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		if (write_file("/proc/self/gid_map", map) == -1)
+			return "cannot write gid_map";
+	}
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return "no socket";
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		goto fail;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		goto fail;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo:1");
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, PUBLIC_ADDR, &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr) == -1)
+		goto fail;
+	close(fd);
+	return NULL;
+fail:
+	close(fd);
+	return "cannot configure lo in the new namespace";
+}
+
+START_TEST(trusted_public_redirect_to_private_refused)
+{
+	struct testhttpd *pub, *priv;
+	struct http_request_opts o = { .follow_redirects = 1 };
+	const char *why;
+	char *to, *url;
+	struct got g;
+
+	if ((why = enter_private_net()) != NULL) {
+		printf("skipped trusted_public_redirect_to_private_refused: %s "
+		       "(errno %d)\n",
+		    why, errno);
+		return;
+	}
+	base = event_base_new();
+	ck_assert_ptr_nonnull(base);
+	pub = testhttpd_start_addr(PUBLIC_ADDR, 0);
+	priv = testhttpd_start_addr("127.0.0.1", 0);
+	ck_assert_ptr_nonnull(pub);
+	ck_assert_ptr_nonnull(priv);
+	hc = http_new(base, NULL);
+	ck_assert_ptr_nonnull(hc);
+
+	testhttpd_add_body(pub, "/ok", 200, "text/plain", "public");
+	testhttpd_add_body(priv, "/secret", 200, "text/plain", "secret");
+	to = testhttpd_url(priv, "/secret");
+	testhttpd_add_redirect(pub, "/feed", 302, to);
+	testhttpd_add_redirect(priv, "/hop", 302, to);
+	free(to);
+
+	/* The public address is public to the policy and reachable. */
+	o.url = url = testhttpd_url(pub, "/ok");
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	ck_assert_str_eq(g.body, "public");
+	got_clear(&g);
+	free(url);
+
+	/* Public first hop, private second: refused before connecting. */
+	o.url = url = testhttpd_url(pub, "/feed");
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
+	ck_assert_ptr_nonnull(strstr(g.error, "127.0.0.1"));
+	ck_assert_ptr_nonnull(strstr(g.error, "loopback"));
+	got_clear(&g);
+	free(url);
+	ck_assert_uint_eq(testhttpd_hits(pub, "/feed"), 1);
+	ck_assert_uint_eq(testhttpd_hits(priv, "/secret"), 0);
+	ck_assert_uint_eq(testhttpd_peak_connections(priv), 0);
+
+	/* An article link (untrusted) on a public address is fetched; its
+	 * redirect into private space is refused just the same. */
+	o.untrusted = 1;
+	o.url = url = testhttpd_url(pub, "/ok");
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	got_clear(&g);
+	free(url);
+	o.url = url = testhttpd_url(pub, "/feed");
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
+	got_clear(&g);
+	free(url);
+	ck_assert_uint_eq(testhttpd_hits(priv, "/secret"), 0);
+	o.untrusted = 0;
+
+	/* A feed the admin put on a private address may redirect there. */
+	o.url = url = testhttpd_url(priv, "/hop");
+	fetch(&o, &g);
+	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	ck_assert_str_eq(g.body, "secret");
+	got_clear(&g);
+	free(url);
+
+	http_free(hc);
+	hc = NULL;
+	testhttpd_stop(pub);
+	testhttpd_stop(priv);
+	event_base_free(base);
+	base = NULL;
+}
+END_TEST
+
 START_TEST(proxy_env_ignored)
 {
 	struct got g;
@@ -1189,6 +1344,7 @@ http_suite(void)
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("addr");
 	TCase *tx = tcase_create("transfer");
+	TCase *tn = tcase_create("netns");
 
 	tcase_add_loop_test(
 	    tc, addr_policy_table, 0, (int)SW_ARRAY_SIZE(addr_cases));
@@ -1223,6 +1379,11 @@ http_suite(void)
 	tcase_add_test(tx, queue_beyond_max_active);
 	tcase_add_test(tx, busy_host_does_not_block_others);
 	suite_add_tcase(s, tx);
+
+	/* no fixture: the namespace must exist before any server starts */
+	tcase_set_timeout(tn, 120);
+	tcase_add_test(tn, trusted_public_redirect_to_private_refused);
+	suite_add_tcase(s, tn);
 	return s;
 }
 

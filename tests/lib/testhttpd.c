@@ -1179,6 +1179,12 @@ server_main(void *arg)
 struct testhttpd *
 testhttpd_start_port(int port)
 {
+	return testhttpd_start_addr("127.0.0.1", port);
+}
+
+struct testhttpd *
+testhttpd_start_addr(const char *ipv4, int port)
+{
 	struct testhttpd *srv;
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
@@ -1195,7 +1201,8 @@ testhttpd_start_port(int port)
 		goto fail;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (inet_pton(AF_INET, ipv4, &sin.sin_addr) != 1)
+		goto fail;
 	sin.sin_port = htons((uint16_t)port);
 	srv->lis = evconnlistener_new_bind(srv->base, accept_cb, srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
@@ -1206,7 +1213,7 @@ testhttpd_start_port(int port)
 		(struct sockaddr *)&sin, &len) == -1)
 		goto fail;
 	srv->port = ntohs(sin.sin_port);
-	snprintf(srv->base_url, sizeof(srv->base_url), "http://127.0.0.1:%d",
+	snprintf(srv->base_url, sizeof(srv->base_url), "http://%s:%d", ipv4,
 	    srv->port);
 	if (pipe2(srv->stop_pipe, O_CLOEXEC) == -1)
 		goto fail;

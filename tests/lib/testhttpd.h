@@ -82,13 +82,15 @@ struct testhttpd_request {
 struct testhttpd *testhttpd_start(void);
 /* Same on a given port (0 = ephemeral). */
 struct testhttpd *testhttpd_start_port(int port);
+/* Same on a given IPv4 address of this machine; the base URL names it. */
+struct testhttpd *testhttpd_start_addr(const char *ipv4, int port);
 /* Stop the thread, close every connection, free everything. NULL is harmless.
  */
 void testhttpd_stop(struct testhttpd *srv);
 
 /* The port listened on. */
 int testhttpd_port(const struct testhttpd *srv);
-/* "http://127.0.0.1:PORT", owned by srv. */
+/* "http://ADDRESS:PORT", owned by srv. */
 const char *testhttpd_base_url(const struct testhttpd *srv);
 /* base URL + path (path starts with '/'); caller frees. NULL on failure. */
 char *testhttpd_url(const struct testhttpd *srv, const char *path);
