@@ -239,6 +239,24 @@ class Startup(unittest.TestCase):
         finally:
             d.cleanup()
 
+    def test_socket_and_its_folder_modes(self):
+        # The folder lets the service's group in and no one else; the
+        # socket is for that group too (read-only commands, see row 41).
+        d = Daemon()
+        run = os.path.join(d.dir, "run")
+        d.socket = os.path.join(run, "control.sock")
+        old = os.umask(0o022)
+        try:
+            d.start(env={"RUNTIME_DIRECTORY": run})
+        finally:
+            os.umask(old)
+        try:
+            self.assertEqual(os.stat(run).st_mode & 0o7777, 0o750)
+            self.assertEqual(os.stat(d.socket).st_mode & 0o7777, 0o660)
+            self.assertEqual(d.ctl("status").returncode, 0)
+        finally:
+            d.cleanup()
+
     def test_bad_config_refuses_start(self):
         d = Daemon(config='{"feeds": 3}')
         try:
