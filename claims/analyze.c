@@ -880,6 +880,10 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	}
 	for (t = 0; t < k->ntouched; t++) {
 		const struct acc_slot *as = &k->acc[k->touched[t]];
+		/* the score is at most acc: one that cannot enter the top is
+		 * not looked up in snw (a cache miss per known sentence) */
+		if (*ntop == NEAREST && as->acc <= topsc[NEAREST - 1])
+			continue;
 		sid = as->sid;
 		sc = as->acc / (1.0 + 0.02 * k->snw[sid]);
 		if (*ntop == NEAREST && sc <= topsc[NEAREST - 1])
