@@ -822,7 +822,7 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	const struct lex_word *w;
 	struct vec32 *list, *lists[RANK_WORDS];
 	float specs[RANK_WORDS];
-	uint32_t i, j, sid, a;
+	uint32_t i, j, sid, post, a;
 	size_t t;
 	double sc;
 	int m, q, nr;
@@ -859,20 +859,20 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 		m = list->n > DF_SCAN_MAX ? 16 : (int)list->n;
 		for (j = 0; j < (uint32_t)m; j++) {
 			struct acc_slot *as;
-			sid = list->v[j];
+			post = list->v[j];
 			/* a small map, not an array over every known
 			 * sentence: it stays in L1 however much is known */
-			for (a = fib_slot(sid, ACC_SHIFT);;
+			for (a = fib_slot(POSTING_SID(post), ACC_SHIFT);;
 			     a = (a + 1) & (ACC_SLOTS - 1)) {
 				as = &k->acc[a];
 				if (as->gen != k->acc_gen) {
 					as->gen = k->acc_gen;
-					as->sid = sid;
+					as->post = post;
 					as->acc = 0.0f;
 					k->touched[k->ntouched++] = (uint16_t)a;
 					break;
 				}
-				if (as->sid == sid)
+				if (as->post == post)
 					break;
 			}
 			as->acc += specs[i];
@@ -880,12 +880,8 @@ nearest_sentences(struct knowledge *k, const struct units *u, uint32_t *top,
 	}
 	for (t = 0; t < k->ntouched; t++) {
 		const struct acc_slot *as = &k->acc[k->touched[t]];
-		/* the score is at most acc: one that cannot enter the top is
-		 * not looked up in snw (a cache miss per known sentence) */
-		if (*ntop == NEAREST && as->acc <= topsc[NEAREST - 1])
-			continue;
-		sid = as->sid;
-		sc = as->acc / (1.0 + 0.02 * k->snw[sid]);
+		sid = POSTING_SID(as->post);
+		sc = as->acc / (1.0 + 0.02 * POSTING_NW(as->post));
 		if (*ntop == NEAREST && sc <= topsc[NEAREST - 1])
 			continue;
 		for (q = *ntop; q > 0 && topsc[q - 1] < sc; q--)

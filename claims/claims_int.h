@@ -60,9 +60,21 @@ struct kfig_hot {
 #define ACC_SLOTS 1024u
 
 struct acc_slot {
-	uint32_t sid, gen;
+	uint32_t post, gen; /* a posting (below) */
 	float acc;
 };
+
+/*
+ * A stem's posting: the sentence id and, in the low byte, its count of
+ * content words (capped at 255), which ranking needs for every candidate:
+ * kept here, it costs no lookup in a per-sentence array.  Sentences past
+ * POSTING_SID_MAX (16.7 million, far beyond the memory of this machine)
+ * get no postings.
+ */
+#define POSTING(sid, nw) ((uint32_t)(sid) << 8 | (uint32_t)(nw))
+#define POSTING_SID(p) ((p) >> 8)
+#define POSTING_NW(p) ((p)&0xffu)
+#define POSTING_SID_MAX 0xffffffu
 
 /* One slot of the scratch set. */
 struct set_slot {
@@ -89,7 +101,6 @@ struct knowledge {
 	char *id;
 	struct claims_params params;
 	struct ksent *sents;
-	uint8_t *snw; /* content words per sentence, packed for ranking */
 	size_t nsents, sentcap;
 	struct vec32 keys; /* every sentence's sorted cover keys */
 	struct kfig *figs;
@@ -157,7 +168,8 @@ int knowledge_word_arrays(struct knowledge *k, uint32_t limit);
  */
 void knowledge_changed(struct knowledge *k);
 
-/* The sentences holding a stem (its length is the stem's df), or NULL. */
+/* The postings of the sentences holding a stem (its length is the stem's
+ * df), or NULL. */
 static inline struct vec32 *
 knowledge_stem_list(const struct knowledge *k, uint32_t stem)
 {

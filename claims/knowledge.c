@@ -102,7 +102,6 @@ knowledge_free(struct knowledge *k)
 			free(k->sents[i].text);
 	}
 	free(k->sents);
-	free(k->snw);
 	for (i = 0; i < k->nfigs; i++)
 		free(k->figs[i].text);
 	free(k->figs);
@@ -731,21 +730,16 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 	const struct lex_word *w;
 	const uint32_t *con;
 	struct vec32 *list;
-	uint32_t sid, i, j, fid, key, url_h;
+	uint32_t sid, post, i, j, fid, key, url_h;
 	size_t ncap;
 	int which;
 
 	if (k->nsents == k->sentcap) {
 		ncap = k->sentcap ? k->sentcap * 2 : 64;
-		uint8_t *nw;
 		ns = realloc(k->sents, ncap * sizeof(*ns));
 		if (ns == NULL)
 			return -1;
 		k->sents = ns;
-		nw = realloc(k->snw, ncap);
-		if (nw == NULL)
-			return -1;
-		k->snw = nw;
 		k->sentcap = ncap;
 	}
 	if (knowledge_stem_arrays(k, lexicon_intern_limit(k->lx)) == -1)
@@ -777,13 +771,13 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 		    1;
 	else
 		url_h = learned;
-	k->snw[sid] = (uint8_t)(u->nwords > 255 ? 255 : u->nwords);
 	ks->learned = learned;
 	ks->negated = (uint8_t)(u->negated != 0);
 	k->nsents++;
 	if (!learned)
 		k->nbase_sents++;
 
+	post = POSTING(sid, u->nwords > 255 ? 255 : u->nwords);
 	for (i = 0; i < u->nwords; i++) {
 		w = lexicon_get(k->lx, u->words[i]);
 		if (k->stem_list[w->stem] == 0 &&
@@ -791,8 +785,9 @@ knowledge_index_sentence(struct knowledge *k, const struct doc *d,
 			return -1;
 		list = &k->lists[k->stem_list[w->stem] - 1];
 		/* one posting per sentence, however often the stem occurs */
-		if (list->n == 0 || list->v[list->n - 1] != sid)
-			if (vec_push(list, sid) == -1)
+		if (sid <= POSTING_SID_MAX &&
+		    (list->n == 0 || list->v[list->n - 1] != post))
+			if (vec_push(list, post) == -1)
 				return -1;
 		con = lexicon_concepts(k->lx, w);
 		for (j = 0; j < w->ncore; j++)
