@@ -966,13 +966,26 @@ fail:
 	return "cannot configure lo in the new namespace";
 }
 
+/* GET path on s following redirects, trusted or not, into g; g->kind. */
+static enum http_result_kind
+fetch_on(struct testhttpd *s, const char *path, int untrusted, struct got *g)
+{
+	char *url = testhttpd_url(s, path);
+	struct http_request_opts o = {
+		.url = url, .untrusted = untrusted, .follow_redirects = 1
+	};
+
+	fetch(&o, g);
+	free(url);
+	return g->kind;
+}
+
 START_TEST(trusted_public_redirect_to_private_refused)
 {
 	struct testhttpd *pub, *priv;
-	struct http_request_opts o = { .follow_redirects = 1 };
 	const char *why;
-	char *to, *url;
 	struct got g;
+	char *to;
 
 	if ((why = enter_private_net()) != NULL) {
 		printf("skipped trusted_public_redirect_to_private_refused: %s "
@@ -997,48 +1010,31 @@ START_TEST(trusted_public_redirect_to_private_refused)
 	free(to);
 
 	/* The public address is public to the policy and reachable. */
-	o.url = url = testhttpd_url(pub, "/ok");
-	fetch(&o, &g);
-	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	ck_assert_int_eq(fetch_on(pub, "/ok", 0, &g), HTTP_R_OK);
 	ck_assert_str_eq(g.body, "public");
 	got_clear(&g);
-	free(url);
 
 	/* Public first hop, private second: refused before connecting. */
-	o.url = url = testhttpd_url(pub, "/feed");
-	fetch(&o, &g);
-	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
+	ck_assert_int_eq(fetch_on(pub, "/feed", 0, &g), HTTP_R_REFUSED);
 	ck_assert_ptr_nonnull(strstr(g.error, "127.0.0.1"));
 	ck_assert_ptr_nonnull(strstr(g.error, "loopback"));
 	got_clear(&g);
-	free(url);
 	ck_assert_uint_eq(testhttpd_hits(pub, "/feed"), 1);
 	ck_assert_uint_eq(testhttpd_hits(priv, "/secret"), 0);
 	ck_assert_uint_eq(testhttpd_peak_connections(priv), 0);
 
 	/* An article link (untrusted) on a public address is fetched; its
 	 * redirect into private space is refused just the same. */
-	o.untrusted = 1;
-	o.url = url = testhttpd_url(pub, "/ok");
-	fetch(&o, &g);
-	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	ck_assert_int_eq(fetch_on(pub, "/ok", 1, &g), HTTP_R_OK);
 	got_clear(&g);
-	free(url);
-	o.url = url = testhttpd_url(pub, "/feed");
-	fetch(&o, &g);
-	ck_assert_int_eq(g.kind, HTTP_R_REFUSED);
+	ck_assert_int_eq(fetch_on(pub, "/feed", 1, &g), HTTP_R_REFUSED);
 	got_clear(&g);
-	free(url);
 	ck_assert_uint_eq(testhttpd_hits(priv, "/secret"), 0);
-	o.untrusted = 0;
 
 	/* A feed the admin put on a private address may redirect there. */
-	o.url = url = testhttpd_url(priv, "/hop");
-	fetch(&o, &g);
-	ck_assert_int_eq(g.kind, HTTP_R_OK);
+	ck_assert_int_eq(fetch_on(priv, "/hop", 0, &g), HTTP_R_OK);
 	ck_assert_str_eq(g.body, "secret");
 	got_clear(&g);
-	free(url);
 
 	http_free(hc);
 	hc = NULL;
