@@ -21,7 +21,6 @@ _Static_assert(RANK_WORDS *DF_SCAN_MAX * 2 <= ACC_SLOTS,
     "the neighbour map holds every candidate at half load");
 
 /* Decision weights. */
-#define DISTINCT_SPEC 0.7f /* a word at least this rare marks the story */
 /* known sentences that name a protagonist (one in ten of a smaller
  * baseline's) */
 #define PROTAGONIST_DF 5.0

@@ -55,6 +55,10 @@ struct kfig_hot {
 	uint8_t kind;
 };
 
+/* A word at least this rare marks the story: a baseline word, or one word
+ * of a configured term of several words. */
+#define DISTINCT_SPEC 0.7f
+
 /* Candidate neighbours of one sentence: at most RANK_WORDS posting lists of
  * at most DF_SCAN_MAX sentences (8 x 48), in a map twice as large. */
 #define ACC_SLOTS 1024u

@@ -941,10 +941,6 @@ knowledge_add_baseline(
 	return rc;
 }
 
-/* A word of a term of several words marks the story alone when at least
- * this rare (the same bar as DISTINCT_SPEC for baseline words). */
-#define TERM_SPEC 0.7f
-
 int
 knowledge_add_term(struct knowledge *k, const char *term)
 {
@@ -970,7 +966,7 @@ knowledge_add_term(struct knowledge *k, const char *term)
 			 * 8200, or every "United Nations" would be the story.
 			 */
 			if (u->nwords > 1 && (w->flags & LEXW_WORDNET) &&
-			    !(w->flags & LEXW_PROPER) && w->spec < TERM_SPEC)
+			    !(w->flags & LEXW_PROPER) && w->spec < DISTINCT_SPEC)
 				continue;
 			v = u32map_put(&k->terms, w->stem);
 			if (v == NULL)
