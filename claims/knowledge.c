@@ -966,7 +966,8 @@ knowledge_add_term(struct knowledge *k, const char *term)
 			 * 8200, or every "United Nations" would be the story.
 			 */
 			if (u->nwords > 1 && (w->flags & LEXW_WORDNET) &&
-			    !(w->flags & LEXW_PROPER) && w->spec < DISTINCT_SPEC)
+			    !(w->flags & LEXW_PROPER) &&
+			    w->spec < DISTINCT_SPEC)
 				continue;
 			v = u32map_put(&k->terms, w->stem);
 			if (v == NULL)
